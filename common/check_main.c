@@ -1,0 +1,227 @@
+/* check_main.c - the kit's test runner: main() for every lesson's Check suite.
+ *
+ *   test_binary [TAP_FILE [JUNIT_FILE]]
+ *
+ * Runs kit_suite() with every test in a process of its own, prints one line per failed test
+ * with the reason in plain words, and ends with "N passed, N failed". It writes the results
+ * as TAP (one line per test) and as JUnit XML, which CI systems and learning-management systems
+ * read. Exit status: 0 if every test passed, 1 otherwise, 2 on bad arguments.
+ */
+#include "kit_check.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Exit status that tells "the code under test called exit()" from every other failure. */
+#define EXIT_CALLED_STATUS 70
+
+static bool test_finished;
+
+static void catch_early_exit(void)
+{
+    if (!test_finished) {
+        /* exit() has just run inside the test's process; _exit keeps it from running more. */
+        _exit(EXIT_CALLED_STATUS);
+    }
+}
+
+static void before_each_test(void)
+{
+    static bool registered;
+    if (!registered) {
+        if (atexit(catch_early_exit) != 0) {
+            fputs("kit_tcase: atexit failed\n", stderr);
+            _exit(1);
+        }
+        registered = true;
+    }
+    test_finished = false;
+}
+
+static void after_each_test(void)
+{
+    test_finished = true;
+}
+
+TCase *kit_tcase(const char *name, int timeout_seconds)
+{
+    TCase *test_case = tcase_create(name);
+    tcase_set_timeout(test_case, timeout_seconds > 0 ? timeout_seconds : KIT_TEST_TIMEOUT);
+    /* Checked fixtures run in the test's own process, around each test. */
+    tcase_add_checked_fixture(test_case, before_each_test, after_each_test);
+    return test_case;
+}
+
+/* Turns Check's terse reasons into what a student should look at. */
+static const char *explain(const char *message, char *buffer, size_t size)
+{
+    int status;
+    if (strstr(message, "Test timeout expired") != NULL)
+        return "timed out: a deadlock, an endless loop, or a thread that never finishes?";
+    if (sscanf(message, "Early exit with return value %d", &status) == 1) {
+        if (status == EXIT_CALLED_STATUS)
+            return "the code under test called exit() before the test finished";
+        snprintf(buffer, size, "the test's process ended early with status %d "
+                 "(a sanitizer report or an exit() in the code under test?)", status);
+        return buffer;
+    }
+    if (strncmp(message, "Received signal", 15) == 0) {
+        snprintf(buffer, size, "crashed: %s", message + 9);
+        return buffer;
+    }
+    return message;
+}
+
+static void write_xml_escaped(FILE *out, const char *text)
+{
+    for (; *text != '\0'; text++) {
+        switch (*text) {
+        case '&': fputs("&amp;", out); break;
+        case '<': fputs("&lt;", out); break;
+        case '>': fputs("&gt;", out); break;
+        case '"': fputs("&quot;", out); break;
+        default:
+            /* XML 1.0 forbids most control characters, even escaped. */
+            if ((unsigned char)*text >= 0x20 || *text == '\n' || *text == '\t')
+                fputc(*text, out);
+        }
+    }
+}
+
+struct result {
+    bool passed;
+    char test_case[128];
+    char test[128];
+    char reason[1024];
+};
+
+/* Reads Check's TAP lines: "ok 1 - file.c:exercise 1:test_name: Passed". */
+static size_t read_tap(const char *tap_file, struct result **results)
+{
+    FILE *in = fopen(tap_file, "r");
+    if (in == NULL) {
+        perror(tap_file);
+        exit(1);
+    }
+    size_t count = 0, capacity = 0;
+    char line[2048];
+    while (fgets(line, sizeof line, in) != NULL) {
+        bool passed = strncmp(line, "ok ", 3) == 0;
+        if (!passed && strncmp(line, "not ok ", 7) != 0)
+            continue;
+        char *fields = strstr(line, " - ");
+        if (fields == NULL)
+            continue;
+        fields += 3;
+        line[strcspn(line, "\n")] = '\0';
+        char *file = strtok(fields, ":");
+        char *test_case = strtok(NULL, ":");
+        char *test = strtok(NULL, ":");
+        char *message = strtok(NULL, "");
+        if (file == NULL || test_case == NULL || test == NULL)
+            continue;
+        if (count == capacity) {
+            capacity = capacity ? 2 * capacity : 32;
+            *results = realloc(*results, capacity * sizeof **results);
+            if (*results == NULL) {
+                perror("read_tap");
+                exit(1);
+            }
+        }
+        struct result *r = &(*results)[count++];
+        char buffer[1024];
+        r->passed = passed;
+        snprintf(r->test_case, sizeof r->test_case, "%s", test_case);
+        snprintf(r->test, sizeof r->test, "%s", test);
+        message = message ? message + strspn(message, " ") : "";
+        snprintf(r->reason, sizeof r->reason, "%s", explain(message, buffer, sizeof buffer));
+    }
+    fclose(in);
+    return count;
+}
+
+static void write_junit(const char *junit_file, const char *suite_name,
+                        const struct result *results, size_t count, size_t failed)
+{
+    FILE *out = fopen(junit_file, "w");
+    if (out == NULL) {
+        perror(junit_file);
+        exit(1);
+    }
+    fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    fprintf(out, "<testsuites tests=\"%zu\" failures=\"%zu\">\n", count, failed);
+    fprintf(out, "  <testsuite name=\"");
+    write_xml_escaped(out, suite_name);
+    fprintf(out, "\" tests=\"%zu\" failures=\"%zu\">\n", count, failed);
+    for (size_t i = 0; i < count; i++) {
+        fprintf(out, "    <testcase classname=\"");
+        write_xml_escaped(out, results[i].test_case);
+        fprintf(out, "\" name=\"");
+        write_xml_escaped(out, results[i].test);
+        if (results[i].passed) {
+            fprintf(out, "\"/>\n");
+            continue;
+        }
+        fprintf(out, "\">\n      <failure message=\"");
+        write_xml_escaped(out, results[i].reason);
+        fprintf(out, "\"/>\n    </testcase>\n");
+    }
+    fprintf(out, "  </testsuite>\n</testsuites>\n");
+    if (fclose(out) != 0) {
+        perror(junit_file);
+        exit(1);
+    }
+}
+
+static const char *program_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash != NULL ? slash + 1 : path;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 3) {
+        fprintf(stderr, "usage: %s [TAP_FILE [JUNIT_FILE]]\n", argv[0]);
+        return 2;
+    }
+    char default_tap[] = "/tmp/kit-tap-XXXXXX";
+    const char *tap_file = argc > 1 ? argv[1] : NULL;
+    if (tap_file == NULL) {
+        int fd = mkstemp(default_tap);
+        if (fd < 0) {
+            perror("mkstemp");
+            return 1;
+        }
+        close(fd);
+        tap_file = default_tap;
+    }
+
+    Suite *suite = kit_suite();
+    SRunner *runner = srunner_create(suite);
+    srunner_set_fork_status(runner, CK_FORK);   /* the timeouts and crash reports need it */
+    srunner_set_tap(runner, tap_file);
+    srunner_run_all(runner, CK_SILENT);
+    srunner_free(runner);
+
+    struct result *results = NULL;
+    size_t count = read_tap(tap_file, &results);
+    size_t failed = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (results[i].passed)
+            continue;
+        failed++;
+        printf("  FAIL %s: %s: %s\n", results[i].test_case, results[i].test, results[i].reason);
+    }
+    if (argc > 2)
+        write_junit(argv[2], program_name(argv[0]), results, count, failed);
+    if (tap_file == default_tap)
+        unlink(default_tap);
+    free(results);
+
+    printf("%zu passed, %zu failed\n", count - failed, failed);
+    return failed == 0 && count > 0 ? 0 : 1;
+}

@@ -1,0 +1,38 @@
+#!/bin/sh
+# deps.sh - installs what the kit needs on Debian or Ubuntu, if anything is missing.
+# Cheap when everything is there: it only looks. Run by make before building.
+set -u
+
+missing=""
+need() {   # need PACKAGE TEST-COMMAND...: PACKAGE is missing if the command fails
+    package=$1
+    shift
+    "$@" >/dev/null 2>&1 || missing="$missing $package"
+}
+need gcc         command -v cc
+need make        command -v make
+need pkg-config  command -v pkg-config
+need check       pkg-config --exists check
+need graphviz    command -v dot
+need fonts-liberation2 test -d /usr/share/fonts/truetype/liberation2
+need coreutils   command -v timeout
+
+[ -z "$missing" ] && exit 0
+
+install="apt-get install -y --no-install-recommends$missing"
+echo "deps: installing$missing"
+if [ "$(id -u)" = 0 ]; then
+    run=""
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    run="sudo -n"
+else
+    echo "deps: missing$missing; install them with:" >&2
+    echo "    sudo apt-get update && sudo $install" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$run apt-get update -qq >/dev/null && $run $install >/dev/null || {
+    echo "deps: could not install$missing; try: sudo apt-get update && sudo $install" >&2
+    exit 1
+}
+echo "deps: installed$missing"

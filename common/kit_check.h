@@ -1,0 +1,28 @@
+/* kit_check.h - what every test suite of the kit shares.
+ *
+ * A lesson's test file defines kit_suite() and builds its test cases with kit_tcase(); the
+ * kit's runner (check_main.c) provides main(). Conventions, so grading can read the results:
+ *   - a test case named "exercise N" holds the tests of exercise N. Every one of them must
+ *     fail on the untouched TODO stub (`make test` checks that), so each asserts something
+ *     the stub does not do;
+ *   - a test case named "given" tests code that comes finished with the lesson.
+ *   - tests run in their own process (Check's fork mode) with a timeout, so a deadlock, a crash
+ *     or an exit() in the code under test fails that one test with a reason;
+ *   - only the test's own thread calls ck_assert; worker threads record what they saw.
+ */
+#ifndef KIT_CHECK_H
+#define KIT_CHECK_H
+
+#include <check.h>
+
+/* Seconds a test may run before it counts as hung, unless the test case says otherwise. */
+#define KIT_TEST_TIMEOUT 10
+
+/* The lesson's suite; defined by the lesson's test file. */
+Suite *kit_suite(void);
+
+/* A test case with a timeout (in seconds; 0 for KIT_TEST_TIMEOUT) that also catches code under
+ * test that calls exit() before the test finishes, which Check would count as a pass. */
+TCase *kit_tcase(const char *name, int timeout_seconds);
+
+#endif

@@ -1,0 +1,128 @@
+# lesson.mk - the make rules every lesson shares. A lesson's Makefile sets a few variables
+# and includes this file:
+#
+#   LESSON         the lesson's folder name, e.g. 01-threads
+#   PROGRAMS       the programs it builds; each NAME lists its sources in NAME_SOURCES
+#   TESTED         the lesson sources the Check suite links against (tests/LESSON/*.c)
+#   DEMO           the program `make run`, `make bench` and `make diagrams` start
+#   RUN_ARGS       its arguments for `make run` (small: a few seconds)
+#   BENCH_ARGS     its arguments for `make bench` (larger: numbers worth quoting)
+#   TRACE_ARGS     its arguments for the traced run of `make diagrams`
+#   BAD_ARGS       arguments the demo must refuse with exit status 2 (`make test` tries them)
+#
+# Targets: all (default), run, bench, check, test-binary, diagrams, hint, clean, deps.
+# IMPL=solutions builds the reference solutions in place of the files students edit.
+# SANITIZE=thread or SANITIZE=address,undefined builds everything with that sanitizer.
+
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))..)
+
+IMPL ?= lessons
+ifeq ($(filter $(IMPL),lessons solutions),)
+$(error IMPL must be lessons or solutions, not '$(IMPL)')
+endif
+
+comma := ,
+LESSON_DIR := $(TOP)/lessons/$(LESSON)
+IMPL_DIR := $(TOP)/$(IMPL)/$(LESSON)
+TEST_DIR := $(TOP)/tests/$(LESSON)
+BUILD := $(TOP)/build/$(IMPL)$(if $(SANITIZE),-$(subst $(comma),-,$(SANITIZE)))/$(LESSON)
+DIAGRAMS := $(TOP)/slides/diagrams
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARNINGS := -Wall -Wextra
+SANITIZER_FLAGS := $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-omit-frame-pointer)
+KIT_CFLAGS := -std=c11 $(WARNINGS) -pthread $(SANITIZER_FLAGS) $(EXTRA_CFLAGS)
+KIT_CPPFLAGS := -D_POSIX_C_SOURCE=200809L -I$(IMPL_DIR) -I$(LESSON_DIR) -I$(TOP)/common
+KIT_LDFLAGS := -pthread $(SANITIZER_FLAGS)
+
+COMMON_SOURCES := args.c io.c sync.c timing.c trace.c
+COMMON_OBJECTS := $(addprefix $(BUILD)/,$(COMMON_SOURCES:.c=.o))
+TEST_SOURCES := $(notdir $(wildcard $(TEST_DIR)/*.c))
+TEST_BINARY := $(BUILD)/check-$(LESSON)
+BINARIES := $(addprefix $(BUILD)/,$(PROGRAMS))
+
+.PHONY: all run bench check test-binary diagrams hint clean deps
+.DELETE_ON_ERROR:
+
+all: deps $(BINARIES)
+
+# Make checks once that the kit's tools are installed; the top-level Makefile sets
+# KIT_DEPS_CHECKED so a whole-kit build checks only once.
+deps:
+ifndef KIT_DEPS_CHECKED
+	@sh $(TOP)/common/deps.sh
+endif
+
+# Where an object's source is: make uses the first of these rules whose source exists, so a
+# file students edit comes from solutions/ when IMPL=solutions; everything else comes from the
+# lesson, the shared helpers or the tests. (Headers are found in the same order, by -I.)
+COMPILE = $(CC) $(KIT_CPPFLAGS) $(CPPFLAGS) $(KIT_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/%.o: $(IMPL_DIR)/%.c | $(BUILD)
+	$(COMPILE)
+$(BUILD)/%.o: $(LESSON_DIR)/%.c | $(BUILD)
+	$(COMPILE)
+$(BUILD)/%.o: $(TOP)/common/%.c | $(BUILD)
+	$(COMPILE)
+$(BUILD)/%.o: $(TEST_DIR)/%.c | $(BUILD)
+	$(COMPILE)
+
+$(BUILD):
+	@mkdir -p $@
+
+# Each program NAME links the objects of NAME_SOURCES with the shared helpers.
+.SECONDEXPANSION:
+$(BINARIES): $(BUILD)/%: $$(addprefix $(BUILD)/,$$($$*_SOURCES:.c=.o)) $(COMMON_OBJECTS)
+	$(CC) $(KIT_LDFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+CHECK_FLAGS = $(shell pkg-config --cflags check)
+CHECK_LIBS = $(shell pkg-config --libs check)
+
+$(addprefix $(BUILD)/,$(TEST_SOURCES:.c=.o) check_main.o): KIT_CPPFLAGS += $(CHECK_FLAGS)
+
+$(TEST_BINARY): $(addprefix $(BUILD)/,$(TEST_SOURCES:.c=.o) $(TESTED:.c=.o) check_main.o) $(COMMON_OBJECTS)
+	$(CC) $(KIT_LDFLAGS) $(LDFLAGS) $^ $(CHECK_LIBS) $(LDLIBS) -o $@
+
+test-binary: deps $(TEST_BINARY)
+
+run: all
+	$(BUILD)/$(DEMO) $(RUN_ARGS)
+
+bench: all
+	$(BUILD)/$(DEMO) $(BENCH_ARGS)
+
+# Grades this lesson alone, exactly as the top-level `make check LESSON=...` does.
+check: deps
+	@sh $(TOP)/common/grade.sh $(IMPL) $(LESSON)
+
+# One traced run of the demo, drawn three ways, into slides/diagrams/.
+TRACE_PREFIX := $(BUILD)/trace/$(LESSON)
+diagrams: all
+	@mkdir -p $(BUILD)/trace $(DIAGRAMS)
+	$(BUILD)/$(DEMO) $(TRACE_ARGS) --trace $(TRACE_PREFIX)
+	@for format in svg png pdf; do \
+	    dot -T$$format $(TRACE_PREFIX)-hb.dot -o $(DIAGRAMS)/$(LESSON)-hb.$$format && \
+	    neato -n2 -T$$format $(TRACE_PREFIX)-timeline.dot \
+	        -o $(DIAGRAMS)/$(LESSON)-timeline.$$format || exit 1; \
+	done
+	@cp $(TRACE_PREFIX).json $(DIAGRAMS)/$(LESSON)-trace.json
+	@echo "diagrams: $(DIAGRAMS)/$(LESSON)-{hb,timeline}.{svg,png,pdf} and $(LESSON)-trace.json"
+
+# `make hint EX=2` prints the next hint for exercise 2; each call shows one more.
+hint:
+	@sh $(TOP)/common/hint.sh $(LESSON_DIR)/hints $(TOP)/build/hints/$(LESSON) "$(EX)"
+
+clean:
+	rm -rf $(TOP)/build/*/$(LESSON) $(TOP)/build/hints/$(LESSON)
+
+-include $(wildcard $(BUILD)/*.d)
+
+# For grade.sh: where the test binary of this IMPL is.
+print-test-binary:
+	@echo $(TEST_BINARY)
+
+# For selftest.sh: where the demo of this IMPL is, and arguments it must reject.
+print-demo:
+	@echo $(BUILD)/$(DEMO)
+print-bad-arguments:
+	@echo $(BAD_ARGS)

@@ -1,0 +1,106 @@
+#!/bin/sh
+# selftest.sh - the kit's self-test, run by `make test` and by CI.
+#
+#   sh common/selftest.sh LESSON...
+#
+# Checks, for each lesson: the solutions build with zero warnings and pass every test, also
+# under ThreadSanitizer and AddressSanitizer; every exercise test fails on the untouched
+# student tree (a test that passes on a TODO stub asserts nothing); the demo runs to the end
+# from both trees and answers a bad argument with exit status 2; the diagrams render.
+# Then the tracer's own tests. Ends with "N passed, N failed"; exit status 1 on any failure.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+make="make --no-print-directory KIT_DEPS_CHECKED=1"
+log=build/selftest.log
+mkdir -p build
+: >"$log"
+
+passed=0
+failed=0
+# step DESCRIPTION COMMAND...: runs the command, its output to the log, and reports.
+step() {
+    description=$1
+    shift
+    echo "=== $description" >>"$log"
+    if "$@" >>"$log" 2>&1; then
+        passed=$((passed + 1))
+        echo "ok   $description"
+    else
+        failed=$((failed + 1))
+        echo "FAIL $description (see $log)"
+    fi
+}
+
+# Every test in a test case named "exercise N" must fail on the student tree.
+stubs_fail_every_exercise_test() {
+    tap=build/reports/lessons/$1.tap
+    [ -f "$tap" ] || { echo "no report $tap"; return 1; }
+    passing=$(grep '^ok ' "$tap" | grep ':exercise [0-9]*:')
+    exercise_tests=$(grep -c ':exercise [0-9]*:' "$tap")
+    if [ "$exercise_tests" -eq 0 ]; then
+        echo "$1 has no exercise tests"
+        return 1
+    fi
+    if [ -n "$passing" ]; then
+        echo "these exercise tests pass on the TODO stubs, so they assert nothing:"
+        echo "$passing"
+        return 1
+    fi
+}
+
+# A bad argument gets a usage line on stderr and exit status 2.
+rejects_bad_arguments() {
+    demo=$($make -s -C "lessons/$1" IMPL=solutions print-demo)
+    bad_arguments=$($make -s -C "lessons/$1" print-bad-arguments)
+    for argument in --no-such-option $bad_arguments; do
+        "$demo" "$argument" >/dev/null 2>build/selftest-stderr
+        status=$?
+        if [ "$status" -ne 2 ] || ! grep -q '^usage: ' build/selftest-stderr; then
+            echo "$demo $argument: exit status $status, stderr: $(cat build/selftest-stderr)"
+            return 1
+        fi
+    done
+}
+
+diagrams_rendered() {
+    for view in hb timeline; do
+        for format in svg png pdf; do
+            [ -s "slides/diagrams/$1-$view.$format" ] || { echo "missing $1-$view.$format"; return 1; }
+        done
+    done
+    [ -s "slides/diagrams/$1-trace.json" ]
+}
+
+tracer_tests() {
+    mkdir -p build/common
+    cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -g -Wall -Wextra -Werror -pthread -Icommon \
+        $(pkg-config --cflags check) tests/common/*.c common/check_main.c common/trace.c \
+        common/sync.c common/timing.c -o build/common/check-tracer $(pkg-config --libs check) &&
+    build/common/check-tracer build/common/tracer.tap
+}
+
+for lesson in "$@"; do
+    step "$lesson: solutions build with zero warnings" \
+        $make -C "lessons/$lesson" IMPL=solutions EXTRA_CFLAGS=-Werror all test-binary
+    step "$lesson: student tree builds" $make -C "lessons/$lesson" IMPL=lessons all test-binary
+    step "$lesson: solutions pass every test" sh common/grade.sh solutions "$lesson"
+    step "$lesson: solutions pass every test under ThreadSanitizer" \
+        env SANITIZE=thread CK_TIMEOUT_MULTIPLIER=4 TSAN_OPTIONS=halt_on_error=1 \
+        sh common/grade.sh solutions "$lesson"
+    step "$lesson: solutions pass every test under AddressSanitizer and UBSan" \
+        env SANITIZE=address,undefined CK_TIMEOUT_MULTIPLIER=4 \
+        UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 sh common/grade.sh solutions "$lesson"
+    sh common/grade.sh lessons "$lesson" >>"$log" 2>&1
+    step "$lesson: every exercise test fails on the TODO stubs" \
+        stubs_fail_every_exercise_test "$lesson"
+    step "$lesson: demo runs to the end (solutions)" $make -C "lessons/$lesson" IMPL=solutions run
+    step "$lesson: demo runs to the end (student tree)" $make -C "lessons/$lesson" IMPL=lessons run
+    step "$lesson: demo rejects bad arguments with status 2" rejects_bad_arguments "$lesson"
+    step "$lesson: diagrams render" $make -C "lessons/$lesson" IMPL=solutions diagrams
+    step "$lesson: diagrams are all there" diagrams_rendered "$lesson"
+done
+step "tracer: its own tests pass" tracer_tests
+
+echo "self-test: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

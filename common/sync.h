@@ -1,0 +1,38 @@
+/* sync.h - checked, traced wrappers around the POSIX thread calls the lessons use.
+ *
+ * Each wrapper makes the pthread call of the same name, and
+ *   - checks its result: on failure it prints "thread_create: Resource temporarily unavailable"
+ *     (the call and the reason) on stderr and ends the program with exit status 1. Errors are
+ *     never ignored, and lesson code still reads one line per step (`mutex_lock(&m);`);
+ *   - records the event for the tracer (trace.h) when the program runs with --trace.
+ *
+ * The checks are plain `if` statements, not assert(), so they stay in optimised builds.
+ * Read sync.c once: every wrapper is a few lines around the call you would write by hand.
+ */
+#ifndef KIT_SYNC_H
+#define KIT_SYNC_H
+
+#include <pthread.h>
+
+/* pthread_create with default attributes; the new thread runs start(arg). */
+void thread_create(pthread_t *thread, void *(*start)(void *), void *arg);
+
+/* pthread_join; returns what the thread's start function returned. */
+void *thread_join(pthread_t thread);
+
+void mutex_init(pthread_mutex_t *mutex);
+void mutex_destroy(pthread_mutex_t *mutex);
+void mutex_lock(pthread_mutex_t *mutex);
+void mutex_unlock(pthread_mutex_t *mutex);
+
+void cond_init(pthread_cond_t *cond);
+void cond_destroy(pthread_cond_t *cond);
+void cond_wait(pthread_cond_t *cond, pthread_mutex_t *mutex);
+void cond_signal(pthread_cond_t *cond);
+void cond_broadcast(pthread_cond_t *cond);
+
+/* Prints "what: strerror(error)" on stderr and exits with status 1. For the error numbers
+ * that pthread calls return (they do not set errno). */
+void die_with_error(const char *what, int error) __attribute__((noreturn));
+
+#endif

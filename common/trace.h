@@ -1,0 +1,89 @@
+/* trace.h - the kit's thread tracer: record what the threads really did, then draw it.
+ *
+ * A lesson program calls trace_open() when it is run with --trace PREFIX. From then on the
+ * checked wrappers of sync.h (thread_create, mutex_lock, ...) record one event per call, with
+ * the time it happened and the thread that made it; a lesson adds its own notes and spans.
+ * trace_close() writes three views of the same run:
+ *
+ *   PREFIX-hb.dot        happens-before diagram: one lane per thread in program order, arrows
+ *                        for create -> start, exit -> join, unlock -> next lock of the same
+ *                        mutex, post -> the wait it released, signal -> the wait it woke,
+ *                        put -> the get that took the item (render with `dot`)
+ *   PREFIX-timeline.dot  swimlane timeline at true scale: when each thread ran, worked and
+ *                        was blocked (render with `neato -n2`)
+ *   PREFIX.json          Chrome trace-event JSON for https://ui.perfetto.dev or chrome://tracing
+ *
+ * Recording is off until trace_open() is called; every function here is then a cheap no-op, so
+ * lesson code calls them unconditionally. Only the first few events of each thread are kept
+ * (TRACE_DEFAULT_LIMIT, or trace_set_limit) so that a diagram fits on a slide.
+ */
+#ifndef KIT_TRACE_H
+#define KIT_TRACE_H
+
+#include <stdbool.h>
+
+#define TRACE_DEFAULT_LIMIT 40
+
+/* What an event records. The sync.h wrappers record the synchronisation kinds; lesson code
+ * normally only calls trace_note(), trace_begin() and trace_end(). */
+enum trace_kind {
+    TRACE_CREATE,       /* this thread created another (token: the new thread's lane) */
+    TRACE_START,        /* first event of every thread */
+    TRACE_EXIT,         /* last event of every thread */
+    TRACE_JOIN_WAIT,    /* about to wait for a thread to end (token: its lane) */
+    TRACE_JOIN,         /* that thread has ended (token: its lane) */
+    TRACE_LOCK_WAIT,    /* about to lock a mutex (object: the mutex) */
+    TRACE_LOCK,         /* holds the mutex now */
+    TRACE_UNLOCK,       /* released the mutex */
+    TRACE_SEM_WAIT,     /* about to wait on a semaphore (object: the semaphore) */
+    TRACE_SEM_TAKEN,    /* the wait returned: one unit taken */
+    TRACE_SEM_POST,     /* one unit added */
+    TRACE_COND_WAIT,    /* about to wait on a condition variable (object: the condvar) */
+    TRACE_COND_WOKEN,   /* the wait returned, mutex held again */
+    TRACE_COND_SIGNAL,  /* woke at most one waiter */
+    TRACE_COND_BROADCAST, /* woke every waiter */
+    TRACE_PUT,          /* put an item in a queue (object: the queue, token: the item's id) */
+    TRACE_GET,          /* took an item from a queue (object: the queue, token: the item's id) */
+    TRACE_BEGIN,        /* a span of work begins (label says what) */
+    TRACE_END,          /* the innermost open span ends */
+    TRACE_NOTE,         /* something the lesson wants on the diagram, e.g. "read counter = 41" */
+};
+
+/* Starts recording; the files are written by trace_close(). Returns 0, or -1 with a message on
+ * stderr if PREFIX's folder cannot be written. Call it from main() before creating threads. */
+int trace_open(const char *prefix);
+
+/* Writes PREFIX-hb.dot, PREFIX-timeline.dot and PREFIX.json and stops recording. Call it from
+ * main() after every traced thread has been joined. Returns 0, or -1 with a message on stderr. */
+int trace_close(void);
+
+/* True between trace_open() and trace_close(). */
+bool trace_on(void);
+
+/* Keeps at most this many events per thread (later ones are counted, not kept). */
+void trace_set_limit(unsigned events_per_thread);
+
+/* Names the calling thread's lane ("main", "worker 2"); by default lanes are T1, T2, ... */
+void trace_name_thread(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A labelled point on the calling thread's lane. */
+void trace_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A labelled span of work on the calling thread's lane; spans nest. */
+void trace_begin(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void trace_end(void);
+
+/* Records one synchronisation event of the calling thread; object is the mutex, semaphore,
+ * condition variable or queue it concerns (NULL if none), token as described for each kind. */
+void trace_event(enum trace_kind kind, const void *object, long token);
+
+/* For sync.h's thread_create(): reserves the lane of a thread about to be created. The new
+ * thread calls trace_thread_started(lane) first and trace_thread_exiting() last. */
+long trace_new_lane(void);
+void trace_thread_started(long lane);
+void trace_thread_exiting(void);
+
+/* The calling thread's lane (0 for the thread that called trace_open), or -1 when off. */
+long trace_lane(void);
+
+#endif
