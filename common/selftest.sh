@@ -72,6 +72,29 @@ diagrams_rendered() {
     [ -s "slides/diagrams/$1-trace.json" ]
 }
 
+# Each tests/LESSON/wrong/NAME.patch turns the reference solution into a classic wrong version
+# (its first line says which exercise and what is wrong). The tests of that exercise must
+# catch every one of them.
+wrong_version_is_caught() {
+    lesson=$1
+    patch_file=$2
+    name=$(basename "$patch_file" .patch)
+    exercise=$(sed -n '1s/^exercise \([0-9][0-9]*\):.*/\1/p' "$patch_file")
+    [ -n "$exercise" ] || { echo "$patch_file: first line must be 'exercise N: ...'"; return 1; }
+    work="$top/build/wrong/$lesson/$name"
+    rm -rf "$work"
+    mkdir -p "$work/src"
+    cp "solutions/$lesson"/* "$work/src/"
+    patch -s -d "$work/src" <"$patch_file" || return 1
+    $make -C "lessons/$lesson" IMPL=solutions IMPL_DIR="$work/src" BUILD="$work/build" \
+        EXTRA_CFLAGS=-w test-binary || return 1
+    CK_RUN_CASE="exercise $exercise" "$work/build/check-$lesson" "$work/results.tap"
+    if ! grep -q '^not ok ' "$work/results.tap"; then
+        echo "$name passes every test of exercise $exercise: the tests miss this bug"
+        return 1
+    fi
+}
+
 tracer_tests() {
     mkdir -p build/common
     cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -g -Wall -Wextra -Werror -pthread -Icommon \
@@ -94,6 +117,11 @@ for lesson in "$@"; do
     sh common/grade.sh lessons "$lesson" >>"$log" 2>&1
     step "$lesson: every exercise test fails on the TODO stubs" \
         stubs_fail_every_exercise_test "$lesson"
+    for patch_file in tests/"$lesson"/wrong/*.patch; do
+        [ -f "$patch_file" ] || continue
+        step "$lesson: tests catch $(basename "$patch_file" .patch)" \
+            wrong_version_is_caught "$lesson" "$patch_file"
+    done
     step "$lesson: demo runs to the end (solutions)" $make -C "lessons/$lesson" IMPL=solutions run
     step "$lesson: demo runs to the end (student tree)" $make -C "lessons/$lesson" IMPL=lessons run
     step "$lesson: demo rejects bad arguments with status 2" rejects_bad_arguments "$lesson"

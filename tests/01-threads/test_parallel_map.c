@@ -5,6 +5,7 @@
  * all run at once; to check that they ran on other threads or in other processes, each job
  * reports the thread or process it ran in.
  */
+#define _DEFAULT_SOURCE   /* MAP_ANONYMOUS, for memory shared with child processes */
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -13,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdatomic.h>
+#include <sys/mman.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <dirent.h>
@@ -394,6 +397,46 @@ START_TEST(processes_send_more_than_a_pipe_holds)
 }
 END_TEST
 
+/* The rendezvous again, across processes: the count lives in memory that fork() shares
+ * instead of copying, and each job polls it until everyone is there or it gives up. */
+static atomic_long *processes_arrived;
+static long processes_expected;
+
+static long meet_the_other_processes(long job)
+{
+    atomic_fetch_add(processes_arrived, 1);
+    for (int poll = 0; poll < 3000; poll++) {   /* 3000 polls of 1 ms: 3 s at least */
+        if (atomic_load(processes_arrived) >= processes_expected)
+            return job;
+        struct timespec pause = { 0, 1000 * 1000 };
+        nanosleep(&pause, NULL);
+    }
+    return -1;
+}
+
+START_TEST(processes_run_jobs_at_the_same_time)
+{
+    processes_arrived = mmap(NULL, sizeof *processes_arrived, PROT_READ | PROT_WRITE,
+                             MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    ck_assert_ptr_ne(processes_arrived, MAP_FAILED);
+    for (unsigned workers = 2; workers <= 6; workers += 2) {
+        atomic_store(processes_arrived, 0);
+        processes_expected = workers;
+        long *inputs = numbers_up_to(workers);
+        long *results = filled(workers, -2);
+        expect_success(map_with_processes(meet_the_other_processes, inputs, results, workers,
+                                          workers), "map_with_processes", workers, workers);
+        for (unsigned i = 0; i < workers; i++)
+            ck_assert_msg(results[i] == i,
+                          "%u jobs in %u children never all ran at the same time: start every "
+                          "child before reading from or waiting for any", workers, workers);
+        free(inputs);
+        free(results);
+    }
+    munmap(processes_arrived, sizeof *processes_arrived);
+}
+END_TEST
+
 static long crash_on_seven(long job)
 {
     if (job == 7)
@@ -484,6 +527,7 @@ Suite *kit_suite(void)
     tcase_add_test(processes, processes_compute_every_result);
     tcase_add_test(processes, processes_handle_no_jobs_and_no_workers);
     tcase_add_test(processes, processes_run_in_as_many_children_as_asked);
+    tcase_add_test(processes, processes_run_jobs_at_the_same_time);
     tcase_add_test(processes, processes_leave_no_zombies_or_open_pipes);
     tcase_add_test(processes, processes_send_more_than_a_pipe_holds);
     tcase_add_test(processes, processes_report_a_child_that_crashed);
