@@ -20,6 +20,7 @@
 #ifndef KIT_TRACE_H
 #define KIT_TRACE_H
 
+#include <pthread.h>
 #include <stdbool.h>
 
 #define TRACE_DEFAULT_LIMIT 40
@@ -60,7 +61,8 @@ int trace_close(void);
 /* True between trace_open() and trace_close(). */
 bool trace_on(void);
 
-/* Keeps at most this many events per thread (later ones are counted, not kept). */
+/* Keeps at most this many events per thread (later ones are counted, not kept; a thread's start
+ * and exit are always kept). Back to TRACE_DEFAULT_LIMIT after trace_close(). */
 void trace_set_limit(unsigned events_per_thread);
 
 /* Names the calling thread's lane ("main", "worker 2"); by default lanes are T1, T2, ... */
@@ -82,6 +84,11 @@ void trace_event(enum trace_kind kind, const void *object, long token);
 long trace_new_lane(void);
 void trace_thread_started(long lane);
 void trace_thread_exiting(void);
+
+/* For sync.h's thread_create() and thread_join(): remembers which lane the created thread has,
+ * and finds it again (then forgets it) when that thread is joined; -1 if unknown or off. */
+void trace_remember_thread(long lane, pthread_t thread);
+long trace_forget_thread(pthread_t thread);
 
 /* The calling thread's lane (0 for the thread that called trace_open), or -1 when off. */
 long trace_lane(void);

@@ -1,0 +1,1100 @@
+/* trace.c - the tracer of trace.h: records events in memory, draws them in trace_close().
+ *
+ *   1. Recording          each thread appends to its own lane; no lock on this path
+ *   2. Analysis           sort by time, name the objects (m1, s1, ...), pair every wait with the
+ *                         event that ended it, and find the happens-before arrows
+ *   3. PREFIX-hb.dot      4. PREFIX-timeline.dot      5. PREFIX.json
+ *   6. trace_open() and trace_close()
+ */
+#include "trace.h"
+#include "sync.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- 1. Recording --------------------------------------------------------------------------
+ *
+ * Why recording takes no lock: a mutex inside the tracer would be locked by every thread in
+ * turn, and ThreadSanitizer would take each unlock -> lock as a happens-before edge between the
+ * threads, hiding the very data races a lesson wants it to find. So each thread appends only to
+ * its own lane, which no other thread touches while the thread runs. trace_close() reads every
+ * lane after the threads have been joined: pthread_join() is what makes their records visible.
+ * The other shared values are atomics used with relaxed order (the lane counter, the limit), and
+ * the on/off switch, whose release (in trace_open) / acquire (in every call) pair only makes
+ * trace_open()'s setup visible. The one lock, registry_lock, is taken only inside thread_create()
+ * and thread_join(), which order threads anyway.
+ */
+
+#define MAX_LANES 64      /* threads beyond this many are not traced */
+#define LABEL_SIZE 64     /* bytes kept of a note or span label, '\0' included */
+#define NAME_SIZE 32      /* bytes kept of a lane name */
+#define FIRST_CAPACITY 16 /* records allocated for a lane at first; doubled when full */
+
+struct trace_record {
+    /* Written while recording, by the lane's own thread: */
+    enum trace_kind kind;
+    int lane;
+    size_t index;                 /* position in its lane */
+    long long time_ns;            /* since trace_open() */
+    const void *object;
+    long token;
+    char label[LABEL_SIZE];
+    /* Filled in by analyse(): */
+    int object_number;            /* 2 for m2, s2, c2 or q2 */
+    struct trace_record *partner; /* BEGIN <-> its END, *_WAIT <-> the event that ended it */
+    struct trace_record *cause;   /* the other thread's event with an arrow to this one */
+    bool used;                    /* a SEM_POST already matched to a wait */
+};
+
+struct lane {
+    char name[NAME_SIZE];
+    struct trace_record *records; /* the events kept, in program order */
+    size_t count, capacity;
+    unsigned long dropped;        /* events over the limit: counted, not kept */
+    long long first_drop_ns;      /* when the first of them happened */
+    bool out_of_memory;           /* some were dropped because malloc failed */
+    pthread_t thread;             /* the thread of this lane, for thread_join(): */
+    bool has_thread;              /*   both guarded by registry_lock */
+};
+
+static atomic_bool recording;                        /* the on/off switch */
+static atomic_uint limit = TRACE_DEFAULT_LIMIT;      /* events kept per lane */
+static atomic_long next_lane;                        /* lanes handed out so far */
+static unsigned session;              /* counts trace_open() calls, to spot stale lanes */
+static long long clock_origin_ns;     /* CLOCK_MONOTONIC at trace_open() */
+static char *prefix;                  /* where trace_close() writes */
+static struct lane lanes[MAX_LANES];
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static _Thread_local unsigned my_session; /* the session that my_lane belongs to */
+static _Thread_local long my_lane = -1;   /* -1: this thread is not traced */
+
+bool trace_on(void)
+{
+    return atomic_load_explicit(&recording, memory_order_acquire);
+}
+
+void trace_set_limit(unsigned events_per_thread)
+{
+    atomic_store_explicit(&limit, events_per_thread, memory_order_relaxed);
+}
+
+static long long monotonic_ns(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now); /* cannot fail: trace_open() checked this clock */
+    return now.tv_sec * 1000000000LL + now.tv_nsec;
+}
+
+/* Hands out the next lane, or -1 when all MAX_LANES are taken. */
+static long reserve_lane(void)
+{
+    long lane = atomic_fetch_add_explicit(&next_lane, 1, memory_order_relaxed);
+    return lane < MAX_LANES ? lane : -1;
+}
+
+/* The calling thread's lane, given out on its first event if the thread was not created by
+ * thread_create(); NULL if the thread is not traced. Call only while recording. */
+static struct lane *current_lane(void)
+{
+    if (my_session != session) {
+        my_session = session;
+        my_lane = reserve_lane();
+    }
+    return my_lane < 0 ? NULL : &lanes[my_lane];
+}
+
+/* Formats into text[size] like vsnprintf, but never ends on half of a UTF-8 character. */
+static void format_text(char *text, size_t size, const char *fmt, va_list args)
+{
+    int length = vsnprintf(text, size, fmt, args);
+    if (length < 0) {
+        text[0] = '\0';
+    } else if ((size_t)length >= size) {
+        size_t end = size - 1, start = end;
+        while (start > 0 && ((unsigned char)text[start - 1] & 0xC0) == 0x80)
+            start--; /* back over continuation bytes 10xxxxxx to the character's first byte */
+        unsigned char first = start > 0 ? (unsigned char)text[start - 1] : 0;
+        size_t needed = first >= 0xF0 ? 4 : first >= 0xE0 ? 3 : first >= 0xC0 ? 2 : 1;
+        if (start > 0 && end - (start - 1) < needed)
+            text[start - 1] = '\0';
+    }
+}
+
+static void record(enum trace_kind kind, const void *object, long token, const char *label)
+{
+    struct lane *lane = current_lane();
+    if (lane == NULL)
+        return;
+    long long time_ns = monotonic_ns() - clock_origin_ns;
+    /* START and EXIT are kept over the limit, so that every lane begins and ends properly. */
+    bool over_limit = lane->count >= atomic_load_explicit(&limit, memory_order_relaxed) &&
+                      kind != TRACE_START && kind != TRACE_EXIT;
+    if (!over_limit && lane->count == lane->capacity) {
+        size_t capacity = lane->capacity == 0 ? FIRST_CAPACITY : 2 * lane->capacity;
+        struct trace_record *records = realloc(lane->records, capacity * sizeof *records);
+        if (records == NULL) {
+            lane->out_of_memory = true;
+            over_limit = true;
+        } else {
+            lane->records = records;
+            lane->capacity = capacity;
+        }
+    }
+    if (over_limit) {
+        if (lane->dropped++ == 0)
+            lane->first_drop_ns = time_ns;
+        return;
+    }
+    struct trace_record *r = &lane->records[lane->count];
+    *r = (struct trace_record){ .kind = kind, .lane = (int)my_lane, .index = lane->count,
+                                .time_ns = time_ns, .object = object, .token = token };
+    snprintf(r->label, sizeof r->label, "%s", label);
+    lane->count++;
+}
+
+void trace_event(enum trace_kind kind, const void *object, long token)
+{
+    if (trace_on())
+        record(kind, object, token, "");
+}
+
+void trace_note(const char *fmt, ...)
+{
+    if (!trace_on())
+        return;
+    char label[LABEL_SIZE];
+    va_list args;
+    va_start(args, fmt);
+    format_text(label, sizeof label, fmt, args);
+    va_end(args);
+    record(TRACE_NOTE, NULL, 0, label);
+}
+
+void trace_begin(const char *fmt, ...)
+{
+    if (!trace_on())
+        return;
+    char label[LABEL_SIZE];
+    va_list args;
+    va_start(args, fmt);
+    format_text(label, sizeof label, fmt, args);
+    va_end(args);
+    record(TRACE_BEGIN, NULL, 0, label);
+}
+
+void trace_end(void)
+{
+    if (trace_on())
+        record(TRACE_END, NULL, 0, "");
+}
+
+void trace_name_thread(const char *fmt, ...)
+{
+    if (!trace_on())
+        return;
+    struct lane *lane = current_lane();
+    if (lane == NULL)
+        return;
+    va_list args;
+    va_start(args, fmt);
+    format_text(lane->name, sizeof lane->name, fmt, args);
+    va_end(args);
+}
+
+long trace_lane(void)
+{
+    if (!trace_on())
+        return -1;
+    current_lane();
+    return my_lane;
+}
+
+long trace_new_lane(void)
+{
+    return trace_on() ? reserve_lane() : -1;
+}
+
+void trace_thread_started(long lane)
+{
+    if (!trace_on())
+        return;
+    my_session = session;
+    my_lane = lane;
+    record(TRACE_START, NULL, 0, "");
+}
+
+void trace_thread_exiting(void)
+{
+    if (trace_on())
+        record(TRACE_EXIT, NULL, 0, "");
+}
+
+void trace_remember_thread(long lane, pthread_t thread)
+{
+    if (!trace_on() || lane < 0)
+        return;
+    int error = pthread_mutex_lock(&registry_lock);
+    if (error != 0)
+        die_with_error("trace: pthread_mutex_lock", error);
+    lanes[lane].thread = thread;
+    lanes[lane].has_thread = true;
+    error = pthread_mutex_unlock(&registry_lock);
+    if (error != 0)
+        die_with_error("trace: pthread_mutex_unlock", error);
+}
+
+long trace_forget_thread(pthread_t thread)
+{
+    if (!trace_on())
+        return -1;
+    int error = pthread_mutex_lock(&registry_lock);
+    if (error != 0)
+        die_with_error("trace: pthread_mutex_lock", error);
+    long found = -1;
+    for (long lane = 0; lane < MAX_LANES && found < 0; lane++) {
+        if (lanes[lane].has_thread && pthread_equal(lanes[lane].thread, thread)) {
+            lanes[lane].has_thread = false; /* a later thread may get the same pthread_t */
+            found = lane;
+        }
+    }
+    error = pthread_mutex_unlock(&registry_lock);
+    if (error != 0)
+        die_with_error("trace: pthread_mutex_unlock", error);
+    return found;
+}
+
+/* ---- 2. Analysis --------------------------------------------------------------------------- */
+
+struct run {
+    struct trace_record **by_time; /* every kept event of every lane, sorted by time */
+    size_t count;
+    int lane_count;                /* lanes 0 .. lane_count - 1 were handed out */
+    long long end_ns;              /* time of the last event */
+    long long horizon_ns;          /* no lane dropped an event before this time */
+    int queue_count;               /* how many queues were used */
+};
+
+enum family { NO_FAMILY, MUTEX, SEMAPHORE, CONDVAR, QUEUE, FAMILY_COUNT };
+static const char family_letter[FAMILY_COUNT] = { '?', 'm', 's', 'c', 'q' };
+
+static enum family family_of(enum trace_kind kind)
+{
+    switch (kind) {
+    case TRACE_LOCK_WAIT: case TRACE_LOCK: case TRACE_UNLOCK:
+        return MUTEX;
+    case TRACE_SEM_WAIT: case TRACE_SEM_TAKEN: case TRACE_SEM_POST:
+        return SEMAPHORE;
+    case TRACE_COND_WAIT: case TRACE_COND_WOKEN: case TRACE_COND_SIGNAL: case TRACE_COND_BROADCAST:
+        return CONDVAR;
+    case TRACE_PUT: case TRACE_GET:
+        return QUEUE;
+    default:
+        return NO_FAMILY;
+    }
+}
+
+/* What `kind` closes: END the innermost BEGIN, LOCK a LOCK_WAIT, ...; -1 if nothing. */
+static int opener_of(enum trace_kind kind)
+{
+    switch (kind) {
+    case TRACE_END: return TRACE_BEGIN;
+    case TRACE_LOCK: return TRACE_LOCK_WAIT;
+    case TRACE_SEM_TAKEN: return TRACE_SEM_WAIT;
+    case TRACE_COND_WOKEN: return TRACE_COND_WAIT;
+    case TRACE_JOIN: return TRACE_JOIN_WAIT;
+    default: return -1;
+    }
+}
+
+static const char *lane_name(long lane)
+{
+    return lane >= 0 && lane < MAX_LANES && lanes[lane].name[0] != '\0' ? lanes[lane].name : "?";
+}
+
+/* Where a lane's record stops being complete: its first dropped event, else its last event. */
+static long long lane_cut_ns(const struct lane *lane)
+{
+    return lane->dropped > 0 ? lane->first_drop_ns : lane->records[lane->count - 1].time_ns;
+}
+
+static int earlier_first(const void *a, const void *b)
+{
+    const struct trace_record *x = *(struct trace_record *const *)a;
+    const struct trace_record *y = *(struct trace_record *const *)b;
+    if (x->time_ns != y->time_ns)
+        return x->time_ns < y->time_ns ? -1 : 1;
+    if (x->lane != y->lane)
+        return x->lane < y->lane ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Names each object by its family and order of first use: m1, m2, s1, c1, q1, ... */
+static int name_objects(struct run *run)
+{
+    struct known { enum family family; const void *address; int number; };
+    struct known *known = malloc((run->count + 1) * sizeof *known);
+    if (known == NULL)
+        return -1;
+    size_t known_count = 0;
+    int used[FAMILY_COUNT] = { 0 };
+    for (size_t i = 0; i < run->count; i++) {
+        struct trace_record *r = run->by_time[i];
+        enum family family = family_of(r->kind);
+        if (family == NO_FAMILY)
+            continue;
+        size_t k = 0;
+        while (k < known_count && (known[k].family != family || known[k].address != r->object))
+            k++;
+        if (k == known_count)
+            known[known_count++] = (struct known){ family, r->object, ++used[family] };
+        r->object_number = known[k].number;
+    }
+    run->queue_count = used[QUEUE];
+    free(known);
+    return 0;
+}
+
+/* Pairs every closing event with the latest unpaired opener of its lane with the same object
+ * and token: an END with the innermost open BEGIN, a LOCK with its LOCK_WAIT, and so on. */
+static void pair_events(struct lane *lane)
+{
+    for (size_t i = 0; i < lane->count; i++) {
+        struct trace_record *closer = &lane->records[i];
+        int opener = opener_of(closer->kind);
+        for (size_t j = i; opener >= 0 && j-- > 0;) {
+            struct trace_record *r = &lane->records[j];
+            if ((int)r->kind == opener && r->partner == NULL && r->object == closer->object &&
+                r->token == closer->token) {
+                r->partner = closer;
+                closer->partner = r;
+                break;
+            }
+        }
+    }
+}
+
+/* Tests for latest_before(): could `c` be the cause of event `e`? */
+typedef bool cause_test(const struct trace_record *c, const struct trace_record *e);
+static bool creates_lane_of(const struct trace_record *c, const struct trace_record *e)
+{
+    return c->kind == TRACE_CREATE && c->token == e->lane;
+}
+static bool is_exit_of(const struct trace_record *c, const struct trace_record *e)
+{
+    return c->kind == TRACE_EXIT && c->lane == e->token;
+}
+static bool locks_or_unlocks(const struct trace_record *c, const struct trace_record *e)
+{
+    return (c->kind == TRACE_LOCK || c->kind == TRACE_UNLOCK) && c->object == e->object;
+}
+static bool is_unused_post(const struct trace_record *c, const struct trace_record *e)
+{
+    return c->kind == TRACE_SEM_POST && !c->used && c->object == e->object;
+}
+static bool signals(const struct trace_record *c, const struct trace_record *e)
+{
+    return (c->kind == TRACE_COND_SIGNAL || c->kind == TRACE_COND_BROADCAST) &&
+           c->object == e->object;
+}
+static bool puts_item(const struct trace_record *c, const struct trace_record *e)
+{
+    return c->kind == TRACE_PUT && c->object == e->object && c->token == e->token;
+}
+
+/* The latest event before by_time[i] that passes `test`, or NULL. */
+static struct trace_record *latest_before(const struct run *run, size_t i, cause_test *test)
+{
+    for (size_t j = i; j-- > 0;)
+        if (test(run->by_time[j], run->by_time[i]))
+            return run->by_time[j];
+    return NULL;
+}
+
+/* Finds the cross-thread arrows. Create -> start, exit -> join and put -> get are matched by
+ * identity (lane, item). The others are matched by time order, which is only right if no event
+ * in between was dropped; since every lane keeps a prefix of its events, all events before
+ * horizon_ns are known, so those arrows are drawn only when they end before it:
+ *   - unlock -> lock: the next LOCK of a mutex after an UNLOCK (UNLOCK is recorded before the
+ *     unlock, LOCK after the lock, so their times are in the true order);
+ *   - post -> wait: a wait on semaphore s is matched to the latest post of s before it that no
+ *     wait used yet. The initial count is unknown, so this is a plausible pairing, not a proof
+ *     of which post released which wait; any earlier post of s happens-before the wait anyway;
+ *   - signal -> wake-up: the latest signal or broadcast of the condvar before it (a hint: the
+ *     wait could have woken spuriously; the mutex gives the real guarantee).
+ * Arrows within one lane are left out: program order already says it. */
+static void match_arrows(struct run *run)
+{
+    for (size_t i = 0; i < run->count; i++) {
+        struct trace_record *event = run->by_time[i], *cause = NULL;
+        bool matched_by_time = true;
+        switch (event->kind) {
+        case TRACE_START:
+            cause = latest_before(run, i, creates_lane_of);
+            matched_by_time = false;
+            break;
+        case TRACE_JOIN:
+            cause = latest_before(run, i, is_exit_of);
+            matched_by_time = false;
+            break;
+        case TRACE_GET:
+            cause = latest_before(run, i, puts_item);
+            matched_by_time = false;
+            break;
+        case TRACE_LOCK:
+            cause = latest_before(run, i, locks_or_unlocks);
+            if (cause != NULL && cause->kind != TRACE_UNLOCK)
+                cause = NULL;
+            break;
+        case TRACE_SEM_TAKEN:
+            cause = latest_before(run, i, is_unused_post);
+            if (cause != NULL)
+                cause->used = true;
+            break;
+        case TRACE_COND_WOKEN:
+            cause = latest_before(run, i, signals);
+            break;
+        default:
+            break;
+        }
+        if (cause == NULL || cause->lane == event->lane)
+            continue;
+        if (matched_by_time && event->time_ns >= run->horizon_ns)
+            continue;
+        event->cause = cause;
+    }
+}
+
+/* Builds `run` from the lanes; -1 if out of memory. */
+static int analyse(struct run *run)
+{
+    long handed_out = atomic_load_explicit(&next_lane, memory_order_relaxed);
+    *run = (struct run){ .lane_count = handed_out < MAX_LANES ? (int)handed_out : MAX_LANES,
+                         .horizon_ns = LLONG_MAX };
+    for (int l = 0; l < run->lane_count; l++) {
+        struct lane *lane = &lanes[l];
+        if (lane->name[0] == '\0')
+            snprintf(lane->name, sizeof lane->name, "T%d", l);
+        if (lane->dropped > 0 && lane->first_drop_ns < run->horizon_ns)
+            run->horizon_ns = lane->first_drop_ns;
+        pair_events(lane);
+        run->count += lane->count;
+    }
+    run->by_time = malloc((run->count + 1) * sizeof *run->by_time);
+    if (run->by_time == NULL)
+        return -1;
+    size_t n = 0;
+    for (int l = 0; l < run->lane_count; l++)
+        for (size_t i = 0; i < lanes[l].count; i++)
+            run->by_time[n++] = &lanes[l].records[i];
+    qsort(run->by_time, run->count, sizeof *run->by_time, earlier_first);
+    if (run->count > 0)
+        run->end_ns = run->by_time[run->count - 1]->time_ns;
+    match_arrows(run);
+    return name_objects(run);
+}
+
+/* ---- Text shared by the three writers ------------------------------------------------------ */
+
+#define NOTICEABLE_WAIT_NS 100000 /* waits shorter than 0.1 ms are not worth a mention */
+
+static void format_duration(char *text, size_t size, long long ns)
+{
+    if (ns < 1000)
+        snprintf(text, size, "%lld ns", ns);
+    else if (ns < 1000000)
+        snprintf(text, size, "%.1f µs", ns / 1e3);
+    else if (ns < 1000000000)
+        snprintf(text, size, "%.1f ms", ns / 1e6);
+    else
+        snprintf(text, size, "%.2f s", ns / 1e9);
+}
+
+/* The short text for an event: "lock m1", "create T2", "put #3", the note itself, ... */
+static void describe(const struct run *run, const struct trace_record *r, char *text, size_t size)
+{
+    char object[16] = "";
+    snprintf(object, sizeof object, "%c%d", family_letter[family_of(r->kind)], r->object_number);
+    const char *other = lane_name(r->token);
+    switch (r->kind) {
+    case TRACE_CREATE: snprintf(text, size, "create %s", other); break;
+    case TRACE_START: snprintf(text, size, "start"); break;
+    case TRACE_EXIT: snprintf(text, size, "exit"); break;
+    case TRACE_JOIN_WAIT: snprintf(text, size, "waiting for %s", other); break;
+    case TRACE_JOIN: snprintf(text, size, "join %s", other); break;
+    case TRACE_LOCK_WAIT: snprintf(text, size, "waiting for %s", object); break;
+    case TRACE_LOCK: snprintf(text, size, "lock %s", object); break;
+    case TRACE_UNLOCK: snprintf(text, size, "unlock %s", object); break;
+    case TRACE_SEM_WAIT: snprintf(text, size, "waiting for %s", object); break;
+    case TRACE_SEM_TAKEN: snprintf(text, size, "wait %s", object); break;
+    case TRACE_SEM_POST: snprintf(text, size, "post %s", object); break;
+    case TRACE_COND_WAIT: snprintf(text, size, "waiting on %s", object); break;
+    case TRACE_COND_WOKEN: snprintf(text, size, "wait %s", object); break;
+    case TRACE_COND_SIGNAL: snprintf(text, size, "signal %s", object); break;
+    case TRACE_COND_BROADCAST: snprintf(text, size, "broadcast %s", object); break;
+    case TRACE_PUT: case TRACE_GET:
+        snprintf(text, size, "%s #%ld%s%s", r->kind == TRACE_PUT ? "put" : "get", r->token,
+                 run->queue_count > 1 ? " in " : "", run->queue_count > 1 ? object : "");
+        break;
+    case TRACE_BEGIN: snprintf(text, size, "begin %s", r->label); break;
+    case TRACE_END: snprintf(text, size, "end %s", r->partner ? r->partner->label : ""); break;
+    case TRACE_NOTE: snprintf(text, size, "%s", r->label); break;
+    }
+}
+
+/* How each kind of arrow is drawn, by the kind of event it ends at. */
+static const struct arrow_kind {
+    enum trace_kind target;
+    const char *colour, *style, *meaning;
+} arrow_kinds[] = {
+    { TRACE_START, "gray45", "solid", "create → start" },
+    { TRACE_JOIN, "gray45", "solid", "exit → join" },
+    { TRACE_LOCK, "blue3", "solid", "unlock → lock" },
+    { TRACE_SEM_TAKEN, "green4", "solid", "post → wait" },
+    { TRACE_COND_WOKEN, "darkorange2", "dashed", "signal → wake-up (a hint)" },
+    { TRACE_GET, "purple3", "solid", "put → get" },
+};
+#define ARROW_KIND_COUNT (sizeof arrow_kinds / sizeof arrow_kinds[0])
+
+static const struct arrow_kind *arrow_kind_of(enum trace_kind target)
+{
+    for (size_t k = 0; k < ARROW_KIND_COUNT; k++)
+        if (arrow_kinds[k].target == target)
+            return &arrow_kinds[k];
+    return &arrow_kinds[0];
+}
+
+/* Writes text for inside a "quoted" DOT string: quotes and backslashes escaped. */
+static void put_dot_text(FILE *out, const char *text)
+{
+    for (const char *c = text; *c != '\0'; c++) {
+        if (*c == '"' || *c == '\\')
+            fprintf(out, "\\%c", *c);
+        else if (*c == '\n')
+            fputs("\\n", out);
+        else if ((unsigned char)*c < ' ')
+            fputc(' ', out);
+        else
+            fputc(*c, out);
+    }
+}
+
+/* Writes text for inside a DOT <HTML-like> label. */
+static void put_html_text(FILE *out, const char *text)
+{
+    for (const char *c = text; *c != '\0'; c++) {
+        switch (*c) {
+        case '&': fputs("&amp;", out); break;
+        case '<': fputs("&lt;", out); break;
+        case '>': fputs("&gt;", out); break;
+        case '"': fputs("&quot;", out); break;
+        default: fputc((unsigned char)*c < ' ' ? ' ' : *c, out); break;
+        }
+    }
+}
+
+/* ---- 3. PREFIX-hb.dot: the happens-before diagram ------------------------------------------
+ * rankdir=LR with newrank, one cluster per lane, its events chained by heavy program-order
+ * edges; the lane names in one rank=same column, chained by invisible edges, fix the lanes'
+ * order top to bottom. Cross-thread arrows have weight=0 but still constrain the ranks, so they
+ * always point right, forward in time. */
+
+static bool is_wait(enum trace_kind kind)
+{
+    return kind == TRACE_LOCK_WAIT || kind == TRACE_SEM_WAIT || kind == TRACE_COND_WAIT ||
+           kind == TRACE_JOIN_WAIT;
+}
+
+/* A span with no event inside is drawn as one node; so is a wait with the event ending it. */
+static bool is_short_span(const struct trace_record *r)
+{
+    return r->kind == TRACE_BEGIN && r->partner != NULL && r->partner->index == r->index + 1;
+}
+
+static bool is_drawn_in_other_node(const struct trace_record *r)
+{
+    return r->partner != NULL && (is_wait(r->kind) || is_short_span(r->partner));
+}
+
+static void write_hb_node(FILE *out, const struct run *run, const struct trace_record *r)
+{
+    char text[128], took[32] = "";
+    const char *fill = "white";
+    describe(run, r, text, sizeof text);
+    if (r->partner != NULL)
+        format_duration(took, sizeof took, llabs(r->time_ns - r->partner->time_ns));
+    if (is_short_span(r) || r->kind == TRACE_END) {
+        snprintf(text, sizeof text, "%s%s\n%s", r->kind == TRACE_END ? "end " : "",
+                 r->kind == TRACE_END ? r->partner->label : r->label, took);
+        fill = "\"#d9ead3\"";
+    } else if (r->kind == TRACE_BEGIN) {
+        fill = "\"#d9ead3\"";
+    } else if (r->partner != NULL && r->time_ns - r->partner->time_ns >= NOTICEABLE_WAIT_NS) {
+        size_t length = strlen(text);
+        snprintf(text + length, sizeof text - length, "\n(waited %s)", took);
+        fill = "\"#f4cccc\"";
+    } else if (r->kind == TRACE_NOTE) {
+        fill = "\"#fff2cc\"";
+    } else if (r->kind == TRACE_START || r->kind == TRACE_EXIT) {
+        fill = "gray92";
+    }
+    fprintf(out, "    e%d_%zu [label=\"", r->lane, r->index);
+    put_dot_text(out, text);
+    fprintf(out, "\", fillcolor=%s];\n", fill);
+}
+
+static void write_hb_lane(FILE *out, const struct run *run, int l)
+{
+    const struct lane *lane = &lanes[l];
+    bool ends_with_exit = lane->records[lane->count - 1].kind == TRACE_EXIT;
+    size_t more_at = lane->dropped > 0 && ends_with_exit ? lane->count - 1 : lane->count;
+    fprintf(out, "  subgraph cluster_lane%d {\n    style=rounded; color=gray75; label=\"\";\n"
+                 "    node [group=lane%d];\n    lane%d [label=\"", l, l, l);
+    put_dot_text(out, lane->name);
+    fputs("\", shape=plaintext, fontname=\"Helvetica-Bold\", fontsize=13];\n", out);
+    for (size_t i = 0; i < lane->count; i++)
+        if (!is_drawn_in_other_node(&lane->records[i]))
+            write_hb_node(out, run, &lane->records[i]);
+    if (lane->dropped > 0)
+        fprintf(out, "    e%d_more [label=\"%lu more events\\nnot shown\", style=\"rounded,dashed\", "
+                     "fontcolor=gray40];\n", l, lane->dropped);
+    /* Program order: one chain per lane, heavy, so that the lane stays a straight line. */
+    fprintf(out, "    lane%d", l);
+    for (size_t i = 0; i <= lane->count; i++) {
+        if (i == more_at && lane->dropped > 0)
+            fprintf(out, " -> e%d_more", l);
+        if (i < lane->count && !is_drawn_in_other_node(&lane->records[i]))
+            fprintf(out, " -> e%d_%zu", l, i);
+    }
+    fputs(" [weight=100, color=gray60, arrowsize=0.5];\n  }\n", out);
+}
+
+static void write_hb(FILE *out, const struct run *run)
+{
+    fputs("digraph happens_before {\n  rankdir=LR; newrank=true; nodesep=0.18; ranksep=0.22;\n"
+          "  node [shape=box, style=\"rounded,filled\", fontname=Helvetica, fontsize=11, "
+          "height=0.3, margin=\"0.08,0.03\"];\n  edge [arrowsize=0.7, penwidth=1.3];\n", out);
+    int drawn[MAX_LANES], drawn_count = 0;
+    for (int l = 0; l < run->lane_count; l++)
+        if (lanes[l].count > 0) {
+            write_hb_lane(out, run, l);
+            drawn[drawn_count++] = l;
+        }
+    fputs("  { rank=same;", out);
+    for (int d = 0; d < drawn_count; d++)
+        fprintf(out, " lane%d;", drawn[d]);
+    fputs(" }\n", out);
+    for (int d = 1; d < drawn_count; d++)
+        fprintf(out, "  lane%d -> lane%d [style=invis];\n", drawn[d - 1], drawn[d]);
+
+    bool used[ARROW_KIND_COUNT] = { false };
+    for (size_t i = 0; i < run->count; i++) {
+        const struct trace_record *r = run->by_time[i];
+        if (r->cause == NULL)
+            continue;
+        const struct arrow_kind *kind = arrow_kind_of(r->kind);
+        used[kind - arrow_kinds] = true;
+        fprintf(out, "  e%d_%zu -> e%d_%zu [weight=0, color=%s, style=%s];\n", r->cause->lane,
+                r->cause->index, r->lane, r->index, kind->colour, kind->style);
+    }
+    fputs("  labelloc=b; fontname=Helvetica; fontsize=12;\n  label=<<b>", out);
+    put_html_text(out, prefix);
+    fputs("</b>: happens-before: an arrow means the left event happened before the right one", out);
+    const char *separator = "<br/>";
+    for (size_t k = 0; k < ARROW_KIND_COUNT; k++)
+        if (used[k]) {
+            fprintf(out, "%s<font color=\"%s\">%s</font>", separator, arrow_kinds[k].colour,
+                    arrow_kinds[k].meaning);
+            separator = "    ";
+        }
+    fputs(">;\n}\n", out);
+}
+
+/* ---- 4. PREFIX-timeline.dot: swimlanes at true scale, for `neato -n2` -----------------------
+ * Every node is a fixed-size box placed with pos="x,y!" in points; a box of duration d is
+ * d * scale points wide. */
+
+#define TL_LEFT 90.0     /* points left of time 0, for the lane names */
+#define TL_WIDTH 1000.0  /* points for the whole run */
+#define TL_ROW 56.0      /* points from one lane to the next */
+#define TL_MIN_WIDTH 2.0 /* the narrowest box drawn, so that short waits still show */
+#define TL_FONT 10.0
+
+struct timeline {
+    FILE *out;
+    int next_node; /* nodes are t0, t1, ... */
+    double scale;  /* points per nanosecond */
+};
+
+static double tl_x(const struct timeline *tl, long long ns)
+{
+    return TL_LEFT + (double)ns * tl->scale;
+}
+
+/* A generous guess of how wide text is in points, so that labels are only put where they fit. */
+static double text_width(const char *text, double font_size)
+{
+    size_t characters = 0;
+    for (const char *c = text; *c != '\0'; c++)
+        characters += ((unsigned char)*c & 0xC0) != 0x80; /* count UTF-8 characters */
+    return (double)characters * font_size * 0.6 + 6;
+}
+
+/* A box from x0 to x1 centred on y; label is shown only if it fits (pass "" for none). */
+static int tl_box(struct timeline *tl, double x0, double x1, double y, double height,
+                  const char *attributes, const char *label)
+{
+    double width = x1 - x0 < TL_MIN_WIDTH ? TL_MIN_WIDTH : x1 - x0;
+    fprintf(tl->out, "  t%d [pos=\"%.1f,%.1f!\", width=%.3f, height=%.3f, %s, label=\"",
+            tl->next_node, x0 + width / 2, y, width / 72, height / 72, attributes);
+    if (text_width(label, TL_FONT) <= width)
+        put_dot_text(tl->out, label);
+    fputs("\"];\n", tl->out);
+    return tl->next_node++;
+}
+
+/* Text starting at x (or ending at x, if right_aligned) on the line y. */
+static void tl_text(struct timeline *tl, double x, double y, bool right_aligned,
+                    double font_size, const char *text)
+{
+    double width = text_width(text, font_size);
+    fprintf(tl->out, "  t%d [pos=\"%.1f,%.1f!\", width=%.3f, height=%.3f, shape=plaintext, "
+                     "fontsize=%.0f, label=\"", tl->next_node++, right_aligned ? x - width / 2 :
+            x + width / 2, y, width / 72, (font_size + 4) / 72, font_size);
+    put_dot_text(tl->out, text);
+    fputs(right_aligned ? "\\r\"];\n" : "\\l\"];\n", tl->out);
+}
+
+static const char *waiting_colour(enum trace_kind kind)
+{
+    switch (kind) {
+    case TRACE_COND_WAIT: return "\"#f9cb9c\"";
+    case TRACE_JOIN_WAIT: return "gray80";
+    default: return "\"#ea9999\""; /* mutex or semaphore */
+    }
+}
+
+/* The UNLOCK that ends the hold starting at `lock`, or NULL if it was not kept. */
+static const struct trace_record *unlock_after(const struct lane *lane, const struct trace_record *lock)
+{
+    for (size_t i = lock->index + 1; i < lane->count; i++)
+        if (lane->records[i].kind == TRACE_UNLOCK && lane->records[i].object == lock->object)
+            return &lane->records[i];
+    return NULL;
+}
+
+static void tl_lane(struct timeline *tl, const struct run *run, const struct lane *lane, double y,
+                    int anchor[])
+{
+    const struct trace_record *records = lane->records;
+    long long cut_ns = lane_cut_ns(lane), last_ns = records[lane->count - 1].time_ns;
+    char text[128];
+    int depth = 0;
+    tl_text(tl, TL_LEFT - 10, y, true, 12, lane->name);
+    tl_box(tl, tl_x(tl, records[0].time_ns), tl_x(tl, last_ns), y, 2,
+           "style=filled, fillcolor=gray50", "");
+    if (lane->dropped > 0) {
+        snprintf(text, sizeof text, "%lu more events not shown", lane->dropped);
+        tl_box(tl, tl_x(tl, cut_ns), tl_x(tl, last_ns), y, 16, "style=dashed, color=gray50, "
+               "fontcolor=gray40", text);
+    }
+    for (size_t i = 0; i < lane->count; i++) {
+        const struct trace_record *r = &records[i], *end = r->partner;
+        double x = tl_x(tl, r->time_ns);
+        long long end_ns = end != NULL ? end->time_ns : cut_ns;
+        describe(run, r, text, sizeof text);
+        if (r->kind == TRACE_BEGIN) {
+            double height = depth < 3 ? 24 - 5 * depth : 9;
+            tl_box(tl, x, tl_x(tl, end_ns), y, height, "style=filled, fillcolor=\"#b6d7a8\", "
+                   "color=\"#6aa84f\"", r->label);
+            depth++;
+        } else if (r->kind == TRACE_END) {
+            depth--;
+        } else if (is_wait(r->kind)) {
+            char attributes[64];
+            snprintf(attributes, sizeof attributes, "style=filled, fillcolor=%s, penwidth=0",
+                     waiting_colour(r->kind));
+            tl_box(tl, x, tl_x(tl, end_ns), y, 16, attributes, text);
+        } else if (r->kind == TRACE_LOCK) {
+            const struct trace_record *unlock = unlock_after(lane, r);
+            tl_box(tl, x, tl_x(tl, unlock != NULL ? unlock->time_ns : cut_ns), y - 15, 5,
+                   "style=filled, fillcolor=\"#6fa8dc\", penwidth=0", "");
+        } else if (r->kind == TRACE_NOTE) {
+            tl_box(tl, x - 1, x + 1, y + 2, 20, "style=filled, fillcolor=\"#bf9000\", penwidth=0", "");
+            tl_text(tl, x + 3, y + 17, false, 9, r->label);
+        } else if (r->kind != TRACE_UNLOCK && r->kind != TRACE_START && r->kind != TRACE_EXIT &&
+                   r->kind != TRACE_JOIN) {
+            tl_box(tl, x - 1, x + 1, y, 10, "style=filled, fillcolor=gray30, penwidth=0", "");
+        }
+        if (r->kind == TRACE_CREATE || r->kind == TRACE_START || r->kind == TRACE_EXIT ||
+            r->kind == TRACE_JOIN) { /* ends of the create -> start and exit -> join arrows */
+            if (anchor != NULL)
+                anchor[r - records] = tl->next_node;
+            fprintf(tl->out, "  t%d [pos=\"%.1f,%.1f!\", shape=point, width=0.05, color=gray30, "
+                             "label=\"\"];\n", tl->next_node++, x, y);
+        }
+    }
+}
+
+/* A round step of time between axis ticks, about a tenth of the run: 1, 2 or 5 x 10^k ns. */
+static long long tick_step(long long total_ns)
+{
+    long long step = 1;
+    while (step * 10 <= total_ns / 10)
+        step *= 10;
+    if (total_ns / step > 20)
+        return 5 * step;
+    return total_ns / step > 10 ? 2 * step : step;
+}
+
+static void write_timeline(FILE *out, const struct run *run)
+{
+    struct timeline tl = { out, 0, TL_WIDTH / (double)(run->end_ns > 0 ? run->end_ns : 1) };
+    int *anchors[MAX_LANES] = { NULL }; /* per lane and record: its anchor node, if any */
+    double y = 0;
+    fputs("digraph timeline {\n  node [shape=box, fixedsize=true, fontname=Helvetica, "
+          "fontsize=10, label=\"\"];\n  edge [color=gray30, arrowsize=0.5];\n", out);
+    for (int l = 0; l < run->lane_count; l++) {
+        if (lanes[l].count == 0)
+            continue;
+        anchors[l] = calloc(lanes[l].count, sizeof *anchors[l]); /* NULL: no arrows, that's all */
+        y -= TL_ROW;
+        tl_lane(&tl, run, &lanes[l], y, anchors[l]);
+    }
+    for (size_t i = 0; i < run->count; i++) {
+        const struct trace_record *r = run->by_time[i], *c = r->cause;
+        if (c != NULL && (r->kind == TRACE_START || r->kind == TRACE_JOIN) &&
+            anchors[c->lane] != NULL && anchors[r->lane] != NULL)
+            fprintf(out, "  t%d -> t%d;\n", anchors[c->lane][c->index], anchors[r->lane][r->index]);
+    }
+    for (int l = 0; l < MAX_LANES; l++)
+        free(anchors[l]);
+
+    /* The time axis, then a legend, then the title at the top. */
+    char text[160];
+    y -= TL_ROW * 0.6;
+    tl_box(&tl, TL_LEFT, TL_LEFT + TL_WIDTH, y, 1, "style=filled, fillcolor=black", "");
+    long long step = tick_step(run->end_ns > 0 ? run->end_ns : 1);
+    long long unit = step >= 1000000000 ? 1000000000 : step >= 1000000 ? 1000000 :
+                     step >= 1000 ? 1000 : 1;
+    const char *unit_name = unit == 1000000000 ? "s" : unit == 1000000 ? "ms" :
+                            unit == 1000 ? "µs" : "ns";
+    for (long long t = 0; t <= run->end_ns; t += step) {
+        tl_box(&tl, tl_x(&tl, t) - 0.5, tl_x(&tl, t) + 0.5, y - 3, 6,
+               "style=filled, fillcolor=black", "");
+        snprintf(text, sizeof text, "%g %s", (double)t / (double)unit, unit_name);
+        tl_text(&tl, tl_x(&tl, t) - text_width(text, 10) / 2, y - 14, false, 10, text);
+    }
+    static const struct { const char *attributes, *meaning; } legend[] = {
+        { "style=filled, fillcolor=\"#b6d7a8\", color=\"#6aa84f\"", "working (a span)" },
+        { "style=filled, fillcolor=\"#6fa8dc\", penwidth=0", "holding a mutex" },
+        { "style=filled, fillcolor=\"#ea9999\", penwidth=0", "waiting for a mutex or semaphore" },
+        { "style=filled, fillcolor=\"#f9cb9c\", penwidth=0", "waiting on a condition variable" },
+        { "style=filled, fillcolor=gray80, penwidth=0", "waiting to join" },
+        { "style=filled, fillcolor=\"#bf9000\", penwidth=0", "note" },
+    };
+    double x = TL_LEFT;
+    y -= 40;
+    for (size_t k = 0; k < sizeof legend / sizeof legend[0]; k++) {
+        tl_box(&tl, x, x + 14, y, 10, legend[k].attributes, "");
+        tl_text(&tl, x + 18, y, false, 10, legend[k].meaning);
+        x += 30 + text_width(legend[k].meaning, 10);
+    }
+    format_duration(text, sizeof text, run->end_ns);
+    size_t length = strlen(text);
+    snprintf(text + length, sizeof text - length, " traced; time 0 is trace_open()");
+    tl_text(&tl, TL_LEFT, 24, false, 14, prefix);
+    tl_text(&tl, TL_LEFT + text_width(prefix, 14) + 10, 24, false, 11, text);
+    fputs("}\n", out);
+}
+
+/* ---- 5. PREFIX.json: Chrome trace-event format ---------------------------------------------
+ * pid 1, tid = lane + 1; "X" slices for spans and waits (they nest, as the format requires),
+ * "i" instants for the other events, and "s"/"f" flow events for the arrows. */
+
+static void put_json_text(FILE *out, const char *text)
+{
+    for (const char *c = text; *c != '\0'; c++) {
+        if (*c == '"' || *c == '\\')
+            fprintf(out, "\\%c", *c);
+        else if ((unsigned char)*c < ' ')
+            fprintf(out, "\\u%04x", (unsigned)*c);
+        else
+            fputc(*c, out);
+    }
+}
+
+/* Starts one event object with the fields every event has; the caller adds the rest. */
+static void json_event(FILE *out, bool *first, const char *phase, int lane, long long ns,
+                       const char *name)
+{
+    fprintf(out, "%s\n{\"ph\":\"%s\",\"pid\":1,\"tid\":%d,\"ts\":%.3f,\"name\":\"",
+            *first ? "" : ",", phase, lane + 1, (double)ns / 1e3);
+    put_json_text(out, name);
+    fputc('"', out);
+    *first = false;
+}
+
+static void write_json(FILE *out, const struct run *run)
+{
+    bool first = true;
+    char text[128];
+    fputs("{\"traceEvents\":[", out);
+    json_event(out, &first, "M", -1, 0, "process_name");
+    fputs(",\"args\":{\"name\":\"", out);
+    put_json_text(out, prefix);
+    fputs("\"}}", out);
+    for (int l = 0; l < run->lane_count; l++) {
+        const struct lane *lane = &lanes[l];
+        if (lane->count == 0)
+            continue;
+        json_event(out, &first, "M", l, 0, "thread_name");
+        fputs(",\"args\":{\"name\":\"", out);
+        put_json_text(out, lane->name);
+        fputs("\"}}", out);
+        for (size_t i = 0; i < lane->count; i++) {
+            const struct trace_record *r = &lane->records[i];
+            long long end_ns = r->partner != NULL ? r->partner->time_ns : lane_cut_ns(lane);
+            describe(run, r, text, sizeof text);
+            if (r->kind == TRACE_BEGIN || is_wait(r->kind)) {
+                json_event(out, &first, "X", l, r->time_ns, r->kind == TRACE_BEGIN ? r->label : text);
+                fprintf(out, ",\"dur\":%.3f,\"cat\":\"%s\"}", (double)(end_ns - r->time_ns) / 1e3,
+                        r->kind == TRACE_BEGIN ? "work" : "blocked");
+            } else if (r->kind != TRACE_END) {
+                json_event(out, &first, "i", l, r->time_ns, text);
+                fputs(",\"s\":\"t\"}", out);
+            }
+        }
+    }
+    int flow_id = 0;
+    for (size_t i = 0; i < run->count; i++) {
+        const struct trace_record *r = run->by_time[i];
+        if (r->cause == NULL)
+            continue;
+        const char *meaning = arrow_kind_of(r->kind)->meaning;
+        flow_id++;
+        json_event(out, &first, "s", r->cause->lane, r->cause->time_ns, meaning);
+        fprintf(out, ",\"cat\":\"happens-before\",\"id\":%d}", flow_id);
+        json_event(out, &first, "f", r->lane, r->time_ns, meaning);
+        fprintf(out, ",\"cat\":\"happens-before\",\"id\":%d,\"bp\":\"e\"}", flow_id);
+    }
+    fputs("\n],\"displayTimeUnit\":\"ms\"}\n", out);
+}
+
+/* ---- 6. Opening and closing ---------------------------------------------------------------- */
+
+static void report_error(const char *what, const char *path, int error)
+{
+    char reason[128];
+    if (strerror_r(error, reason, sizeof reason) != 0)
+        snprintf(reason, sizeof reason, "error %d", error);
+    fprintf(stderr, "trace: %s %s: %s\n", what, path, reason);
+}
+
+int trace_open(const char *path_prefix)
+{
+    if (trace_on()) {
+        fprintf(stderr, "trace: trace_open() called again before trace_close()\n");
+        return -1;
+    }
+    /* Check now that the files can be written, rather than after the whole run. */
+    const char *slash = strrchr(path_prefix, '/');
+    char folder[PATH_MAX] = ".";
+    if (slash != NULL)
+        snprintf(folder, sizeof folder, "%.*s", slash == path_prefix ? 1 : (int)(slash - path_prefix),
+                 path_prefix);
+    if (access(folder, W_OK | X_OK) != 0) {
+        report_error("cannot write files in folder", folder, errno);
+        return -1;
+    }
+    struct timespec origin;
+    if (clock_gettime(CLOCK_MONOTONIC, &origin) != 0) {
+        report_error("cannot read the clock", "CLOCK_MONOTONIC", errno);
+        return -1;
+    }
+    prefix = strdup(path_prefix);
+    if (prefix == NULL) {
+        report_error("cannot start tracing", path_prefix, errno);
+        return -1;
+    }
+    clock_origin_ns = origin.tv_sec * 1000000000LL + origin.tv_nsec;
+    memset(lanes, 0, sizeof lanes);
+    session++;
+    atomic_store_explicit(&next_lane, 1, memory_order_relaxed);
+    my_session = session;
+    my_lane = 0;
+    snprintf(lanes[0].name, sizeof lanes[0].name, "main");
+    atomic_store_explicit(&recording, true, memory_order_release);
+    record(TRACE_START, NULL, 0, "");
+    return 0;
+}
+
+/* Writes prefix + suffix with `writer`; 0, or -1 after saying why on stderr. */
+static int write_file(const char *suffix, void (*writer)(FILE *, const struct run *),
+                      const struct run *run)
+{
+    size_t size = strlen(prefix) + strlen(suffix) + 1;
+    char *path = malloc(size);
+    if (path == NULL) {
+        report_error("out of memory for", suffix, ENOMEM);
+        return -1;
+    }
+    snprintf(path, size, "%s%s", prefix, suffix);
+    int result = 0;
+    FILE *out = fopen(path, "w");
+    if (out == NULL) {
+        report_error("cannot write", path, errno);
+        result = -1;
+    } else {
+        errno = 0;
+        writer(out, run);
+        bool failed = ferror(out) != 0;
+        if (fclose(out) != 0 || failed) {
+            report_error("cannot write", path, errno != 0 ? errno : EIO);
+            result = -1;
+        }
+    }
+    free(path);
+    return result;
+}
+
+int trace_close(void)
+{
+    if (!trace_on()) {
+        fprintf(stderr, "trace: trace_close() without trace_open()\n");
+        return -1;
+    }
+    record(TRACE_EXIT, NULL, 0, "");
+    atomic_store_explicit(&recording, false, memory_order_relaxed);
+
+    struct run run;
+    int result = 0;
+    if (analyse(&run) != 0) {
+        report_error("out of memory while writing", prefix, ENOMEM);
+        result = -1;
+    } else {
+        result |= write_file("-hb.dot", write_hb, &run);
+        result |= write_file("-timeline.dot", write_timeline, &run);
+        result |= write_file(".json", write_json, &run);
+    }
+    if (atomic_load_explicit(&next_lane, memory_order_relaxed) > MAX_LANES)
+        fprintf(stderr, "trace: only the first %d threads were traced\n", MAX_LANES);
+    for (int l = 0; l < MAX_LANES; l++) {
+        if (lanes[l].out_of_memory)
+            fprintf(stderr, "trace: out of memory: some events of %s were not kept\n", lanes[l].name);
+        free(lanes[l].records);
+    }
+    memset(lanes, 0, sizeof lanes);
+    free(run.by_time);
+    free(prefix);
+    prefix = NULL;
+    trace_set_limit(TRACE_DEFAULT_LIMIT);
+    return result;
+}
