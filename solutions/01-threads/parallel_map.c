@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -133,6 +134,10 @@ int map_with_processes(job_fn job, const long *inputs, long *results, size_t cou
     struct child *children = malloc(workers * sizeof *children);
     if (children == NULL)
         return -1;
+
+    /* Output still waiting in stdio's buffers would be copied into every child. Write it
+     * out now; if that fails, the output's owner hears of it at its next write. */
+    (void)fflush(NULL);
 
     /* Start every child before reading from any, so they all compute at the same time. */
     bool failed = false;
