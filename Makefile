@@ -35,9 +35,9 @@ deps:
 
 # One target per lesson and tree, so `make -j` builds them side by side.
 $(LESSONS_ALL:%=build-%): build-%: deps
-	@$(SUBMAKE) -C lessons/$* IMPL=lessons all
+	+@$(SUBMAKE) -C lessons/$* IMPL=lessons all
 $(LESSONS_ALL:%=build-solutions-%): build-solutions-%: deps
-	@$(SUBMAKE) -C lessons/$* IMPL=solutions all
+	+@$(SUBMAKE) -C lessons/$* IMPL=solutions all
 
 check: deps
 	@sh common/grade.sh $(IMPL) $(LESSONS)
@@ -46,10 +46,10 @@ test: deps
 	@sh common/selftest.sh $(LESSONS)
 
 diagrams: deps
-	@for lesson in $(LESSONS); do $(SUBMAKE) -C lessons/$$lesson IMPL=$(IMPL) diagrams || exit 1; done
+	+@for lesson in $(LESSONS); do $(SUBMAKE) -C lessons/$$lesson IMPL=$(IMPL) diagrams || exit 1; done
 
 run bench: deps
-	@for lesson in $(LESSONS); do $(SUBMAKE) -C lessons/$$lesson IMPL=$(IMPL) $@ || exit 1; done
+	+@for lesson in $(LESSONS); do $(SUBMAKE) -C lessons/$$lesson IMPL=$(IMPL) $@ || exit 1; done
 
 STRESS_RUNS ?= 100
 stress: deps

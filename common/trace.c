@@ -51,6 +51,7 @@ struct trace_record {
     struct trace_record *partner; /* BEGIN <-> its END, *_WAIT <-> the event that ended it */
     struct trace_record *cause;   /* the other thread's event with an arrow to this one */
     bool used;                    /* a SEM_POST already matched to a wait */
+    int column;                   /* where write_hb() puts it */
 };
 
 struct lane {
@@ -70,6 +71,7 @@ static atomic_long next_lane;                        /* lanes handed out so far 
 static unsigned session;              /* counts trace_open() calls, to spot stale lanes */
 static long long clock_origin_ns;     /* CLOCK_MONOTONIC at trace_open() */
 static char *prefix;                  /* where trace_close() writes */
+static const char *title;             /* the last part of prefix: the diagrams' title */
 static struct lane lanes[MAX_LANES];
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -111,20 +113,19 @@ static struct lane *current_lane(void)
     return my_lane < 0 ? NULL : &lanes[my_lane];
 }
 
-/* Formats into text[size] like vsnprintf, but never ends on half of a UTF-8 character. */
+/* Formats into text[size] like vsnprintf. If the text is cut, its last character goes too when
+ * it is not plain ASCII, since it may have lost bytes (the files must be valid UTF-8). */
 static void format_text(char *text, size_t size, const char *fmt, va_list args)
 {
     int length = vsnprintf(text, size, fmt, args);
     if (length < 0) {
         text[0] = '\0';
     } else if ((size_t)length >= size) {
-        size_t end = size - 1, start = end;
-        while (start > 0 && ((unsigned char)text[start - 1] & 0xC0) == 0x80)
-            start--; /* back over continuation bytes 10xxxxxx to the character's first byte */
-        unsigned char first = start > 0 ? (unsigned char)text[start - 1] : 0;
-        size_t needed = first >= 0xF0 ? 4 : first >= 0xE0 ? 3 : first >= 0xC0 ? 2 : 1;
-        if (start > 0 && end - (start - 1) < needed)
-            text[start - 1] = '\0';
+        size_t end = size - 1;
+        while (end > 0 && ((unsigned char)text[end - 1] & 0xC0) == 0x80)
+            end--; /* back over continuation bytes 10xxxxxx to the character's first byte */
+        if (end > 0 && (unsigned char)text[end - 1] >= 0xC0)
+            text[end - 1] = '\0';
     }
 }
 
@@ -166,28 +167,31 @@ void trace_event(enum trace_kind kind, const void *object, long token)
         record(kind, object, token, "");
 }
 
+static void record_labelled(enum trace_kind kind, const char *fmt, va_list args)
+{
+    char label[LABEL_SIZE];
+    format_text(label, sizeof label, fmt, args);
+    record(kind, NULL, 0, label);
+}
+
 void trace_note(const char *fmt, ...)
 {
     if (!trace_on())
         return;
-    char label[LABEL_SIZE];
     va_list args;
     va_start(args, fmt);
-    format_text(label, sizeof label, fmt, args);
+    record_labelled(TRACE_NOTE, fmt, args);
     va_end(args);
-    record(TRACE_NOTE, NULL, 0, label);
 }
 
 void trace_begin(const char *fmt, ...)
 {
     if (!trace_on())
         return;
-    char label[LABEL_SIZE];
     va_list args;
     va_start(args, fmt);
-    format_text(label, sizeof label, fmt, args);
+    record_labelled(TRACE_BEGIN, fmt, args);
     va_end(args);
-    record(TRACE_BEGIN, NULL, 0, label);
 }
 
 void trace_end(void)
@@ -237,37 +241,46 @@ void trace_thread_exiting(void)
         record(TRACE_EXIT, NULL, 0, "");
 }
 
+/* The tracer's one lock, checked like the wrappers of sync.h but not traced itself. */
+static void lock_registry(void)
+{
+    int error = pthread_mutex_lock(&registry_lock);
+    if (error != 0)
+        die_with_error("trace: pthread_mutex_lock", error);
+}
+
+static void unlock_registry(void)
+{
+    int error = pthread_mutex_unlock(&registry_lock);
+    if (error != 0)
+        die_with_error("trace: pthread_mutex_unlock", error);
+}
+
+/* thread_join() needs the lane of the thread it joins, before joining; the thread that
+ * created it may be another one. So thread_create() remembers pthread_t -> lane here. */
 void trace_remember_thread(long lane, pthread_t thread)
 {
     if (!trace_on() || lane < 0)
         return;
-    int error = pthread_mutex_lock(&registry_lock);
-    if (error != 0)
-        die_with_error("trace: pthread_mutex_lock", error);
+    lock_registry();
     lanes[lane].thread = thread;
     lanes[lane].has_thread = true;
-    error = pthread_mutex_unlock(&registry_lock);
-    if (error != 0)
-        die_with_error("trace: pthread_mutex_unlock", error);
+    unlock_registry();
 }
 
 long trace_forget_thread(pthread_t thread)
 {
     if (!trace_on())
         return -1;
-    int error = pthread_mutex_lock(&registry_lock);
-    if (error != 0)
-        die_with_error("trace: pthread_mutex_lock", error);
     long found = -1;
+    lock_registry();
     for (long lane = 0; lane < MAX_LANES && found < 0; lane++) {
         if (lanes[lane].has_thread && pthread_equal(lanes[lane].thread, thread)) {
             lanes[lane].has_thread = false; /* a later thread may get the same pthread_t */
             found = lane;
         }
     }
-    error = pthread_mutex_unlock(&registry_lock);
-    if (error != 0)
-        die_with_error("trace: pthread_mutex_unlock", error);
+    unlock_registry();
     return found;
 }
 
@@ -299,6 +312,12 @@ static enum family family_of(enum trace_kind kind)
     default:
         return NO_FAMILY;
     }
+}
+
+static bool is_wait(enum trace_kind kind)
+{
+    return kind == TRACE_LOCK_WAIT || kind == TRACE_SEM_WAIT || kind == TRACE_COND_WAIT ||
+           kind == TRACE_JOIN_WAIT;
 }
 
 /* What `kind` closes: END the innermost BEGIN, LOCK a LOCK_WAIT, ...; -1 if nothing. */
@@ -381,49 +400,30 @@ static void pair_events(struct lane *lane)
     }
 }
 
-/* Tests for latest_before(): could `c` be the cause of event `e`? */
-typedef bool cause_test(const struct trace_record *c, const struct trace_record *e);
-static bool creates_lane_of(const struct trace_record *c, const struct trace_record *e)
+/* Could the earlier event c have an arrow to event e? One rule per kind of arrow. */
+static bool may_cause(const struct trace_record *c, const struct trace_record *e)
 {
-    return c->kind == TRACE_CREATE && c->token == e->lane;
-}
-static bool is_exit_of(const struct trace_record *c, const struct trace_record *e)
-{
-    return c->kind == TRACE_EXIT && c->lane == e->token;
-}
-static bool locks_or_unlocks(const struct trace_record *c, const struct trace_record *e)
-{
-    return (c->kind == TRACE_LOCK || c->kind == TRACE_UNLOCK) && c->object == e->object;
-}
-static bool is_unused_post(const struct trace_record *c, const struct trace_record *e)
-{
-    return c->kind == TRACE_SEM_POST && !c->used && c->object == e->object;
-}
-static bool signals(const struct trace_record *c, const struct trace_record *e)
-{
-    return (c->kind == TRACE_COND_SIGNAL || c->kind == TRACE_COND_BROADCAST) &&
-           c->object == e->object;
-}
-static bool puts_item(const struct trace_record *c, const struct trace_record *e)
-{
-    return c->kind == TRACE_PUT && c->object == e->object && c->token == e->token;
+    bool same_object = c->object == e->object;
+    switch (e->kind) {
+    case TRACE_START: return c->kind == TRACE_CREATE && c->token == e->lane;
+    case TRACE_JOIN: return c->kind == TRACE_EXIT && c->lane == e->token;
+    case TRACE_GET: return c->kind == TRACE_PUT && same_object && c->token == e->token;
+    case TRACE_LOCK: return (c->kind == TRACE_UNLOCK || c->kind == TRACE_LOCK) && same_object;
+    case TRACE_SEM_TAKEN: return c->kind == TRACE_SEM_POST && same_object && !c->used;
+    case TRACE_COND_WOKEN:
+        return (c->kind == TRACE_COND_SIGNAL || c->kind == TRACE_COND_BROADCAST) && same_object;
+    default: return false;
+    }
 }
 
-/* The latest event before by_time[i] that passes `test`, or NULL. */
-static struct trace_record *latest_before(const struct run *run, size_t i, cause_test *test)
-{
-    for (size_t j = i; j-- > 0;)
-        if (test(run->by_time[j], run->by_time[i]))
-            return run->by_time[j];
-    return NULL;
-}
-
-/* Finds the cross-thread arrows. Create -> start, exit -> join and put -> get are matched by
- * identity (lane, item). The others are matched by time order, which is only right if no event
- * in between was dropped; since every lane keeps a prefix of its events, all events before
- * horizon_ns are known, so those arrows are drawn only when they end before it:
+/* Finds the cross-thread arrows: for each event, the latest earlier event that may_cause() it.
+ * Create -> start, exit -> join and put -> get are matched by identity (lane, item). The others
+ * are matched by time order, which is only right if no event in between was dropped; as every
+ * lane keeps a prefix of its events, all events before horizon_ns are known, so those arrows
+ * are drawn only when they end before it:
  *   - unlock -> lock: the next LOCK of a mutex after an UNLOCK (UNLOCK is recorded before the
- *     unlock, LOCK after the lock, so their times are in the true order);
+ *     unlock, LOCK after the lock, so their times are in the true order). If the latest event
+ *     of the mutex before a LOCK is another LOCK, something was not traced: no arrow;
  *   - post -> wait: a wait on semaphore s is matched to the latest post of s before it that no
  *     wait used yet. The initial count is unknown, so this is a plausible pairing, not a proof
  *     of which post released which wait; any earlier post of s happens-before the wait anyway;
@@ -434,41 +434,17 @@ static void match_arrows(struct run *run)
 {
     for (size_t i = 0; i < run->count; i++) {
         struct trace_record *event = run->by_time[i], *cause = NULL;
-        bool matched_by_time = true;
-        switch (event->kind) {
-        case TRACE_START:
-            cause = latest_before(run, i, creates_lane_of);
-            matched_by_time = false;
-            break;
-        case TRACE_JOIN:
-            cause = latest_before(run, i, is_exit_of);
-            matched_by_time = false;
-            break;
-        case TRACE_GET:
-            cause = latest_before(run, i, puts_item);
-            matched_by_time = false;
-            break;
-        case TRACE_LOCK:
-            cause = latest_before(run, i, locks_or_unlocks);
-            if (cause != NULL && cause->kind != TRACE_UNLOCK)
-                cause = NULL;
-            break;
-        case TRACE_SEM_TAKEN:
-            cause = latest_before(run, i, is_unused_post);
-            if (cause != NULL)
-                cause->used = true;
-            break;
-        case TRACE_COND_WOKEN:
-            cause = latest_before(run, i, signals);
-            break;
-        default:
-            break;
-        }
-        if (cause == NULL || cause->lane == event->lane)
+        for (size_t j = i; j-- > 0 && cause == NULL;)
+            if (may_cause(run->by_time[j], event))
+                cause = run->by_time[j];
+        if (cause == NULL || (event->kind == TRACE_LOCK && cause->kind == TRACE_LOCK))
             continue;
-        if (matched_by_time && event->time_ns >= run->horizon_ns)
-            continue;
-        event->cause = cause;
+        if (event->kind == TRACE_SEM_TAKEN)
+            cause->used = true;
+        bool matched_by_time = event->kind == TRACE_LOCK || event->kind == TRACE_SEM_TAKEN ||
+                               event->kind == TRACE_COND_WOKEN;
+        if (cause->lane != event->lane && !(matched_by_time && event->time_ns >= run->horizon_ns))
+            event->cause = cause;
     }
 }
 
@@ -510,11 +486,11 @@ static void format_duration(char *text, size_t size, long long ns)
     if (ns < 1000)
         snprintf(text, size, "%lld ns", ns);
     else if (ns < 1000000)
-        snprintf(text, size, "%.1f µs", ns / 1e3);
+        snprintf(text, size, "%.1f µs", (double)ns / 1e3);
     else if (ns < 1000000000)
-        snprintf(text, size, "%.1f ms", ns / 1e6);
+        snprintf(text, size, "%.1f ms", (double)ns / 1e6);
     else
-        snprintf(text, size, "%.2f s", ns / 1e9);
+        snprintf(text, size, "%.2f s", (double)ns / 1e9);
 }
 
 /* The short text for an event: "lock m1", "create T2", "put #3", the note itself, ... */
@@ -544,7 +520,7 @@ static void describe(const struct run *run, const struct trace_record *r, char *
                  run->queue_count > 1 ? " in " : "", run->queue_count > 1 ? object : "");
         break;
     case TRACE_BEGIN: snprintf(text, size, "begin %s", r->label); break;
-    case TRACE_END: snprintf(text, size, "end %s", r->partner ? r->partner->label : ""); break;
+    case TRACE_END: snprintf(text, size, "end %s", r->partner ? r->partner->label : "?"); break;
     case TRACE_NOTE: snprintf(text, size, "%s", r->label); break;
     }
 }
@@ -601,16 +577,15 @@ static void put_html_text(FILE *out, const char *text)
 }
 
 /* ---- 3. PREFIX-hb.dot: the happens-before diagram ------------------------------------------
- * rankdir=LR with newrank, one cluster per lane, its events chained by heavy program-order
- * edges; the lane names in one rank=same column, chained by invisible edges, fix the lanes'
- * order top to bottom. Cross-thread arrows have weight=0 but still constrain the ranks, so they
- * always point right, forward in time. */
-
-static bool is_wait(enum trace_kind kind)
-{
-    return kind == TRACE_LOCK_WAIT || kind == TRACE_SEM_WAIT || kind == TRACE_COND_WAIT ||
-           kind == TRACE_JOIN_WAIT;
-}
+ * rankdir=LR, one row per lane. Left to itself, dot reorders rows to save a few crossings (and
+ * it ignores ordering edges between clusters), so the layout is fixed here instead:
+ *   - every node gets a column, one more than each node with an edge to it (the node before it
+ *     on its lane, the cause of its arrow), and each column is one rank=same;
+ *   - a lane has a node in every column from its name to its last event: where it has no event
+ *     the node is a tiny box drawn as part of the lane's line, which so runs straight through;
+ *   - in every column the nodes are chained by invisible edges in lane order, which dot must
+ *     keep: the rows cannot swap. Node n2_7 is lane 2, column 7.
+ * Cross-thread arrows have weight=0 and always point right, forward in time. */
 
 /* A span with no event inside is drawn as one node; so is a wait with the event ending it. */
 static bool is_short_span(const struct trace_record *r)
@@ -623,6 +598,34 @@ static bool is_drawn_in_other_node(const struct trace_record *r)
     return r->partner != NULL && (is_wait(r->kind) || is_short_span(r->partner));
 }
 
+/* Sets r->column of every drawn event, and per lane the column of its last node and of its
+ * "N more events" node (0 if none); returns the last column of all. */
+static int place_in_columns(const struct run *run, int last_column[], int more_column[])
+{
+    int widest = 0;
+    for (int l = 0; l < run->lane_count; l++)
+        last_column[l] = more_column[l] = 0; /* column 0 holds the lane names */
+    for (size_t i = 0; i < run->count; i++) {
+        struct trace_record *r = run->by_time[i]; /* in time order: causes come first */
+        int *last = &last_column[r->lane];
+        if (is_drawn_in_other_node(r))
+            continue;
+        if (r->kind == TRACE_EXIT && lanes[r->lane].dropped > 0)
+            more_column[r->lane] = ++*last; /* the dropped events happened before the exit */
+        r->column = *last + 1;
+        if (r->cause != NULL && r->cause->column >= r->column)
+            r->column = r->cause->column + 1;
+        *last = r->column;
+    }
+    for (int l = 0; l < run->lane_count; l++) {
+        if (lanes[l].dropped > 0 && more_column[l] == 0)
+            more_column[l] = ++last_column[l]; /* a lane without EXIT: at its end */
+        if (last_column[l] > widest)
+            widest = last_column[l];
+    }
+    return widest;
+}
+
 static void write_hb_node(FILE *out, const struct run *run, const struct trace_record *r)
 {
     char text[128], took[32] = "";
@@ -630,9 +633,11 @@ static void write_hb_node(FILE *out, const struct run *run, const struct trace_r
     describe(run, r, text, sizeof text);
     if (r->partner != NULL)
         format_duration(took, sizeof took, llabs(r->time_ns - r->partner->time_ns));
-    if (is_short_span(r) || r->kind == TRACE_END) {
-        snprintf(text, sizeof text, "%s%s\n%s", r->kind == TRACE_END ? "end " : "",
-                 r->kind == TRACE_END ? r->partner->label : r->label, took);
+    if (is_short_span(r)) {
+        snprintf(text, sizeof text, "%s\n%s", r->label, took);
+        fill = "\"#d9ead3\"";
+    } else if (r->kind == TRACE_END && r->partner != NULL) {
+        snprintf(text, sizeof text, "end %s\n%s", r->partner->label, took);
         fill = "\"#d9ead3\"";
     } else if (r->kind == TRACE_BEGIN) {
         fill = "\"#d9ead3\"";
@@ -645,54 +650,56 @@ static void write_hb_node(FILE *out, const struct run *run, const struct trace_r
     } else if (r->kind == TRACE_START || r->kind == TRACE_EXIT) {
         fill = "gray92";
     }
-    fprintf(out, "    e%d_%zu [label=\"", r->lane, r->index);
+    fprintf(out, "  n%d_%d [label=\"", r->lane, r->column);
     put_dot_text(out, text);
     fprintf(out, "\", fillcolor=%s];\n", fill);
 }
 
-static void write_hb_lane(FILE *out, const struct run *run, int l)
-{
-    const struct lane *lane = &lanes[l];
-    bool ends_with_exit = lane->records[lane->count - 1].kind == TRACE_EXIT;
-    size_t more_at = lane->dropped > 0 && ends_with_exit ? lane->count - 1 : lane->count;
-    fprintf(out, "  subgraph cluster_lane%d {\n    style=rounded; color=gray75; label=\"\";\n"
-                 "    node [group=lane%d];\n    lane%d [label=\"", l, l, l);
-    put_dot_text(out, lane->name);
-    fputs("\", shape=plaintext, fontname=\"Helvetica-Bold\", fontsize=13];\n", out);
-    for (size_t i = 0; i < lane->count; i++)
-        if (!is_drawn_in_other_node(&lane->records[i]))
-            write_hb_node(out, run, &lane->records[i]);
-    if (lane->dropped > 0)
-        fprintf(out, "    e%d_more [label=\"%lu more events\\nnot shown\", style=\"rounded,dashed\", "
-                     "fontcolor=gray40];\n", l, lane->dropped);
-    /* Program order: one chain per lane, heavy, so that the lane stays a straight line. */
-    fprintf(out, "    lane%d", l);
-    for (size_t i = 0; i <= lane->count; i++) {
-        if (i == more_at && lane->dropped > 0)
-            fprintf(out, " -> e%d_more", l);
-        if (i < lane->count && !is_drawn_in_other_node(&lane->records[i]))
-            fprintf(out, " -> e%d_%zu", l, i);
-    }
-    fputs(" [weight=100, color=gray60, arrowsize=0.5];\n  }\n", out);
-}
-
 static void write_hb(FILE *out, const struct run *run)
 {
+    int last_column[MAX_LANES], more_column[MAX_LANES];
+    int widest = place_in_columns(run, last_column, more_column);
     fputs("digraph happens_before {\n  rankdir=LR; newrank=true; nodesep=0.18; ranksep=0.22;\n"
           "  node [shape=box, style=\"rounded,filled\", fontname=Helvetica, fontsize=11, "
           "height=0.3, margin=\"0.08,0.03\"];\n  edge [arrowsize=0.7, penwidth=1.3];\n", out);
-    int drawn[MAX_LANES], drawn_count = 0;
-    for (int l = 0; l < run->lane_count; l++)
-        if (lanes[l].count > 0) {
-            write_hb_lane(out, run, l);
-            drawn[drawn_count++] = l;
+    for (int l = 0; l < run->lane_count; l++) {
+        const struct lane *lane = &lanes[l];
+        if (lane->count == 0)
+            continue;
+        fprintf(out, "  n%d_0 [label=\"", l);
+        put_dot_text(out, lane->name);
+        fputs("\", shape=plaintext, style=\"\", fontname=\"Helvetica-Bold\", fontsize=13];\n", out);
+        for (size_t i = 0; i < lane->count; i++)
+            if (!is_drawn_in_other_node(&lane->records[i]))
+                write_hb_node(out, run, &lane->records[i]);
+        if (lane->dropped > 0)
+            fprintf(out, "  n%d_%d [label=\"%lu more events\\nnot shown\", "
+                         "style=\"rounded,dashed\", fontcolor=gray40];\n",
+                    l, more_column[l], lane->dropped);
+    }
+    /* Program order: one straight line per lane, through tiny boxes of the line's own colour and
+     * width where it has no event (dot leaves a small gap around any node, even an invisible one). */
+    fputs("  node [shape=box, style=filled, fixedsize=true, width=0.04, height=0.014, penwidth=0, "
+          "fillcolor=gray60, label=\"\"];\n", out);
+    for (int l = 0; l < run->lane_count; l++) {
+        if (lanes[l].count == 0)
+            continue;
+        fprintf(out, "  n%d_0", l);
+        for (int c = 1; c <= last_column[l]; c++)
+            fprintf(out, "%s-> n%d_%d", c % 10 == 0 ? "\n    " : " ", l, c);
+        fprintf(out, " [weight=100, color=gray60, arrowhead=none, penwidth=1];\n");
+    }
+    /* Each column is one rank, its nodes chained top to bottom in lane order. */
+    for (int c = 0; c <= widest; c++) {
+        int in_column = 0;
+        for (int l = 0; l < run->lane_count; l++) {
+            if (lanes[l].count == 0 || last_column[l] < c)
+                continue;
+            fprintf(out, in_column++ == 0 ? "  { rank=same; n%d_%d" : " -> n%d_%d", l, c);
         }
-    fputs("  { rank=same;", out);
-    for (int d = 0; d < drawn_count; d++)
-        fprintf(out, " lane%d;", drawn[d]);
-    fputs(" }\n", out);
-    for (int d = 1; d < drawn_count; d++)
-        fprintf(out, "  lane%d -> lane%d [style=invis];\n", drawn[d - 1], drawn[d]);
+        if (in_column > 0)
+            fputs(in_column > 1 ? " [style=invis]; }\n" : "; }\n", out);
+    }
 
     bool used[ARROW_KIND_COUNT] = { false };
     for (size_t i = 0; i < run->count; i++) {
@@ -701,11 +708,11 @@ static void write_hb(FILE *out, const struct run *run)
             continue;
         const struct arrow_kind *kind = arrow_kind_of(r->kind);
         used[kind - arrow_kinds] = true;
-        fprintf(out, "  e%d_%zu -> e%d_%zu [weight=0, color=%s, style=%s];\n", r->cause->lane,
-                r->cause->index, r->lane, r->index, kind->colour, kind->style);
+        fprintf(out, "  n%d_%d -> n%d_%d [weight=0, color=%s, style=%s];\n", r->cause->lane,
+                r->cause->column, r->lane, r->column, kind->colour, kind->style);
     }
     fputs("  labelloc=b; fontname=Helvetica; fontsize=12;\n  label=<<b>", out);
-    put_html_text(out, prefix);
+    put_html_text(out, title);
     fputs("</b>: happens-before: an arrow means the left event happened before the right one", out);
     const char *separator = "<br/>";
     for (size_t k = 0; k < ARROW_KIND_COUNT; k++)
@@ -748,7 +755,7 @@ static double text_width(const char *text, double font_size)
 }
 
 /* A box from x0 to x1 centred on y; label is shown only if it fits (pass "" for none). */
-static int tl_box(struct timeline *tl, double x0, double x1, double y, double height,
+static void tl_box(struct timeline *tl, double x0, double x1, double y, double height,
                   const char *attributes, const char *label)
 {
     double width = x1 - x0 < TL_MIN_WIDTH ? TL_MIN_WIDTH : x1 - x0;
@@ -757,7 +764,7 @@ static int tl_box(struct timeline *tl, double x0, double x1, double y, double he
     if (text_width(label, TL_FONT) <= width)
         put_dot_text(tl->out, label);
     fputs("\"];\n", tl->out);
-    return tl->next_node++;
+    tl->next_node++;
 }
 
 /* Text starting at x (or ending at x, if right_aligned) on the line y. */
@@ -790,20 +797,23 @@ static const struct trace_record *unlock_after(const struct lane *lane, const st
     return NULL;
 }
 
-static void tl_lane(struct timeline *tl, const struct run *run, const struct lane *lane, double y,
-                    int anchor[])
+static void tl_lane(struct timeline *tl, const struct run *run, const struct lane *lane, double y)
 {
     const struct trace_record *records = lane->records;
     long long cut_ns = lane_cut_ns(lane), last_ns = records[lane->count - 1].time_ns;
     char text[128];
-    int depth = 0;
+    int depth = 0;              /* how many spans are open */
+    double free_from_x = 0;     /* where the last note's text ends */
     tl_text(tl, TL_LEFT - 10, y, true, 12, lane->name);
-    tl_box(tl, tl_x(tl, records[0].time_ns), tl_x(tl, last_ns), y, 2,
-           "style=filled, fillcolor=gray50", "");
+    /* The thread's life: a thin line while recorded, then a dashed box for what was dropped. */
+    tl_box(tl, tl_x(tl, records[0].time_ns), tl_x(tl, cut_ns), y, 3,
+           "style=filled, fillcolor=gray55, penwidth=0", "");
     if (lane->dropped > 0) {
         snprintf(text, sizeof text, "%lu more events not shown", lane->dropped);
         tl_box(tl, tl_x(tl, cut_ns), tl_x(tl, last_ns), y, 16, "style=dashed, color=gray50, "
                "fontcolor=gray40", text);
+        if (text_width(text, TL_FONT) > tl_x(tl, last_ns) - tl_x(tl, cut_ns))
+            tl_text(tl, tl_x(tl, last_ns) + 6, y, false, TL_FONT, text); /* did not fit inside */
     }
     for (size_t i = 0; i < lane->count; i++) {
         const struct trace_record *r = &records[i], *end = r->partner;
@@ -815,7 +825,7 @@ static void tl_lane(struct timeline *tl, const struct run *run, const struct lan
             tl_box(tl, x, tl_x(tl, end_ns), y, height, "style=filled, fillcolor=\"#b6d7a8\", "
                    "color=\"#6aa84f\"", r->label);
             depth++;
-        } else if (r->kind == TRACE_END) {
+        } else if (r->kind == TRACE_END && r->partner != NULL) {
             depth--;
         } else if (is_wait(r->kind)) {
             char attributes[64];
@@ -828,62 +838,59 @@ static void tl_lane(struct timeline *tl, const struct run *run, const struct lan
                    "style=filled, fillcolor=\"#6fa8dc\", penwidth=0", "");
         } else if (r->kind == TRACE_NOTE) {
             tl_box(tl, x - 1, x + 1, y + 2, 20, "style=filled, fillcolor=\"#bf9000\", penwidth=0", "");
-            tl_text(tl, x + 3, y + 17, false, 9, r->label);
+            if (x + 3 >= free_from_x) { /* else the text would overlap the note before */
+                tl_text(tl, x + 3, y + 17, false, 9, r->label);
+                free_from_x = x + 3 + text_width(r->label, 9);
+            }
         } else if (r->kind != TRACE_UNLOCK && r->kind != TRACE_START && r->kind != TRACE_EXIT &&
                    r->kind != TRACE_JOIN) {
             tl_box(tl, x - 1, x + 1, y, 10, "style=filled, fillcolor=gray30, penwidth=0", "");
         }
         if (r->kind == TRACE_CREATE || r->kind == TRACE_START || r->kind == TRACE_EXIT ||
-            r->kind == TRACE_JOIN) { /* ends of the create -> start and exit -> join arrows */
-            if (anchor != NULL)
-                anchor[r - records] = tl->next_node;
-            fprintf(tl->out, "  t%d [pos=\"%.1f,%.1f!\", shape=point, width=0.05, color=gray30, "
-                             "label=\"\"];\n", tl->next_node++, x, y);
-        }
+            r->kind == TRACE_JOIN) /* a point for the create -> start and exit -> join arrows */
+            fprintf(tl->out, "  a%d_%zu [pos=\"%.1f,%.1f!\", shape=point, width=0.05, "
+                             "color=gray30];\n", r->lane, r->index, x, y);
     }
 }
 
-/* A round step of time between axis ticks, about a tenth of the run: 1, 2 or 5 x 10^k ns. */
+/* A round time between axis ticks, 1, 2 or 5 x 10^k ns, for at most 10 steps in total_ns. */
 static long long tick_step(long long total_ns)
 {
-    long long step = 1;
-    while (step * 10 <= total_ns / 10)
-        step *= 10;
-    if (total_ns / step > 20)
-        return 5 * step;
-    return total_ns / step > 10 ? 2 * step : step;
+    for (long long power = 1;; power *= 10) {
+        if (total_ns / power <= 10)
+            return power;
+        if (total_ns / (2 * power) <= 10)
+            return 2 * power;
+        if (total_ns / (5 * power) <= 10)
+            return 5 * power;
+    }
 }
 
 static void write_timeline(FILE *out, const struct run *run)
 {
     struct timeline tl = { out, 0, TL_WIDTH / (double)(run->end_ns > 0 ? run->end_ns : 1) };
-    int *anchors[MAX_LANES] = { NULL }; /* per lane and record: its anchor node, if any */
     double y = 0;
     fputs("digraph timeline {\n  node [shape=box, fixedsize=true, fontname=Helvetica, "
-          "fontsize=10, label=\"\"];\n  edge [color=gray30, arrowsize=0.5];\n", out);
+          "fontsize=10, label=\"\"];\n  edge [color=gray45, arrowsize=0.5, penwidth=0.8];\n", out);
     for (int l = 0; l < run->lane_count; l++) {
         if (lanes[l].count == 0)
             continue;
-        anchors[l] = calloc(lanes[l].count, sizeof *anchors[l]); /* NULL: no arrows, that's all */
         y -= TL_ROW;
-        tl_lane(&tl, run, &lanes[l], y, anchors[l]);
+        tl_lane(&tl, run, &lanes[l], y);
     }
     for (size_t i = 0; i < run->count; i++) {
         const struct trace_record *r = run->by_time[i], *c = r->cause;
-        if (c != NULL && (r->kind == TRACE_START || r->kind == TRACE_JOIN) &&
-            anchors[c->lane] != NULL && anchors[r->lane] != NULL)
-            fprintf(out, "  t%d -> t%d;\n", anchors[c->lane][c->index], anchors[r->lane][r->index]);
+        if (c != NULL && (r->kind == TRACE_START || r->kind == TRACE_JOIN))
+            fprintf(out, "  a%d_%zu -> a%d_%zu;\n", c->lane, c->index, r->lane, r->index);
     }
-    for (int l = 0; l < MAX_LANES; l++)
-        free(anchors[l]);
 
     /* The time axis, then a legend, then the title at the top. */
     char text[160];
     y -= TL_ROW * 0.6;
     tl_box(&tl, TL_LEFT, TL_LEFT + TL_WIDTH, y, 1, "style=filled, fillcolor=black", "");
     long long step = tick_step(run->end_ns > 0 ? run->end_ns : 1);
-    long long unit = step >= 1000000000 ? 1000000000 : step >= 1000000 ? 1000000 :
-                     step >= 1000 ? 1000 : 1;
+    long long unit = run->end_ns >= 1000000000 ? 1000000000 : run->end_ns >= 1000000 ? 1000000 :
+                     run->end_ns >= 1000 ? 1000 : 1;
     const char *unit_name = unit == 1000000000 ? "s" : unit == 1000000 ? "ms" :
                             unit == 1000 ? "µs" : "ns";
     for (long long t = 0; t <= run->end_ns; t += step) {
@@ -910,8 +917,8 @@ static void write_timeline(FILE *out, const struct run *run)
     format_duration(text, sizeof text, run->end_ns);
     size_t length = strlen(text);
     snprintf(text + length, sizeof text - length, " traced; time 0 is trace_open()");
-    tl_text(&tl, TL_LEFT, 24, false, 14, prefix);
-    tl_text(&tl, TL_LEFT + text_width(prefix, 14) + 10, 24, false, 11, text);
+    tl_text(&tl, TL_LEFT, -14, false, 14, title);
+    tl_text(&tl, TL_LEFT + text_width(title, 14) + 10, -14, false, 11, text);
     fputs("}\n", out);
 }
 
@@ -949,7 +956,7 @@ static void write_json(FILE *out, const struct run *run)
     fputs("{\"traceEvents\":[", out);
     json_event(out, &first, "M", -1, 0, "process_name");
     fputs(",\"args\":{\"name\":\"", out);
-    put_json_text(out, prefix);
+    put_json_text(out, title);
     fputs("\"}}", out);
     for (int l = 0; l < run->lane_count; l++) {
         const struct lane *lane = &lanes[l];
@@ -1024,6 +1031,8 @@ int trace_open(const char *path_prefix)
         report_error("cannot start tracing", path_prefix, errno);
         return -1;
     }
+    const char *last_slash = strrchr(prefix, '/');
+    title = last_slash != NULL ? last_slash + 1 : prefix;
     clock_origin_ns = origin.tv_sec * 1000000000LL + origin.tv_nsec;
     memset(lanes, 0, sizeof lanes);
     session++;
@@ -1040,13 +1049,11 @@ int trace_open(const char *path_prefix)
 static int write_file(const char *suffix, void (*writer)(FILE *, const struct run *),
                       const struct run *run)
 {
-    size_t size = strlen(prefix) + strlen(suffix) + 1;
-    char *path = malloc(size);
-    if (path == NULL) {
-        report_error("out of memory for", suffix, ENOMEM);
+    char path[PATH_MAX];
+    if (snprintf(path, sizeof path, "%s%s", prefix, suffix) >= (int)sizeof path) {
+        report_error("cannot write", prefix, ENAMETOOLONG);
         return -1;
     }
-    snprintf(path, size, "%s%s", prefix, suffix);
     int result = 0;
     FILE *out = fopen(path, "w");
     if (out == NULL) {
@@ -1061,7 +1068,6 @@ static int write_file(const char *suffix, void (*writer)(FILE *, const struct ru
             result = -1;
         }
     }
-    free(path);
     return result;
 }
 
@@ -1095,6 +1101,7 @@ int trace_close(void)
     free(run.by_time);
     free(prefix);
     prefix = NULL;
+    title = NULL;
     trace_set_limit(TRACE_DEFAULT_LIMIT);
     return result;
 }

@@ -90,7 +90,8 @@ void trace_thread_exiting(void);
 void trace_remember_thread(long lane, pthread_t thread);
 long trace_forget_thread(pthread_t thread);
 
-/* The calling thread's lane (0 for the thread that called trace_open), or -1 when off. */
+/* The calling thread's lane (0 for the thread that called trace_open), or -1 when off (or for
+ * a thread past the first 64, which is not traced). */
 long trace_lane(void);
 
 #endif
