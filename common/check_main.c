@@ -176,10 +176,12 @@ static void write_junit(const char *junit_file, const char *suite_name,
     }
 }
 
-static const char *program_name(const char *path)
+/* The lesson's name, from the binary's: build/.../check-01-threads is 01-threads. */
+static const char *lesson_name(const char *path)
 {
     const char *slash = strrchr(path, '/');
-    return slash != NULL ? slash + 1 : path;
+    const char *name = slash != NULL ? slash + 1 : path;
+    return strncmp(name, "check-", 6) == 0 ? name + 6 : name;
 }
 
 int main(int argc, char **argv)
@@ -217,7 +219,7 @@ int main(int argc, char **argv)
         printf("  FAIL %s: %s: %s\n", results[i].test_case, results[i].test, results[i].reason);
     }
     if (argc > 2)
-        write_junit(argv[2], program_name(argv[0]), results, count, failed);
+        write_junit(argv[2], lesson_name(argv[0]), results, count, failed);
     if (tap_file == default_tap)
         unlink(default_tap);
     free(results);

@@ -20,6 +20,30 @@ mkdir -p "$reports"
 # A whole suite may run this long; each test inside it has its own, much shorter, timeout.
 suite_timeout=${KIT_SUITE_TIMEOUT:-600}
 
+# Reports for a lesson that does not compile: every test, named from the source, failed.
+write_compile_failure_reports() {
+    names=$(sed -n 's/^START_TEST(\([A-Za-z0-9_]*\)).*/\1/p' "$top/tests/$1"/*.c)
+    count=$(echo "$names" | grep -c .)
+    number=0
+    for name in $names; do
+        number=$((number + 1))
+        echo "not ok $number - $1:compile:$name: the lesson does not compile"
+    done >"$2"
+    echo "1..$count" >>"$2"
+    {
+        echo '<?xml version="1.0" encoding="UTF-8"?>'
+        echo "<testsuites tests=\"$count\" failures=\"$count\">"
+        echo "  <testsuite name=\"$1\" tests=\"$count\" failures=\"$count\">"
+        for name in $names; do
+            echo "    <testcase classname=\"compile\" name=\"$name\">"
+            echo "      <failure message=\"the lesson does not compile\"/>"
+            echo "    </testcase>"
+        done
+        echo "  </testsuite>"
+        echo "</testsuites>"
+    } >"$3"
+}
+
 total_passed=0
 total_tests=0
 rows=""
@@ -40,6 +64,7 @@ for lesson in "$@"; do
         echo "  $lesson: does not compile; every test scores 0. The compiler said:"
         grep -E 'error|warning' "$log" | head -n 20 | sed 's/^/    /'
         note="does not compile"
+        write_compile_failure_reports "$lesson" "$tap" "$xml"
     else
         timeout "$suite_timeout" "$binary" "$tap" "$xml" >"$log" 2>&1
         status=$?

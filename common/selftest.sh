@@ -99,7 +99,7 @@ tracer_tests() {
     mkdir -p build/common
     cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -g -Wall -Wextra -Werror -pthread -Icommon \
         $(pkg-config --cflags check) tests/common/*.c common/check_main.c common/trace.c \
-        common/sync.c common/timing.c -o build/common/check-tracer $(pkg-config --libs check) &&
+        common/sync.c common/timing.c common/args.c -o build/common/check-tracer $(pkg-config --libs check) &&
     build/common/check-tracer build/common/tracer.tap
 }
 

@@ -15,7 +15,8 @@
  *
  * Recording is off until trace_open() is called; every function here is then a cheap no-op, so
  * lesson code calls them unconditionally. Only the first few events of each thread are kept
- * (TRACE_DEFAULT_LIMIT, or trace_set_limit) so that a diagram fits on a slide.
+ * (TRACE_DEFAULT_LIMIT, trace_set_limit, or TRACE_LIMIT=N in the environment when trace_open
+ * is called) so that a diagram fits on a slide.
  */
 #ifndef KIT_TRACE_H
 #define KIT_TRACE_H
