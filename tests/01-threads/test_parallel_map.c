@@ -138,37 +138,54 @@ START_TEST(split_huge_counts_without_overflow)
 }
 END_TEST
 
-/* ---- exercise 2: map_with_threads ------------------------------------------------------ */
+/* ---- Checks that exercises 2 and 3 share ------------------------------------------------ */
 
-START_TEST(threads_compute_every_result)
+typedef int (*map_fn)(job_fn job, const long *inputs, long *results, size_t count,
+                      unsigned workers);
+
+/* Every result right, for counts 1, 1 + step, ... up to max_count and 1 to max_workers. */
+static void check_every_result(map_fn map, const char *name, size_t max_count, size_t step,
+                               unsigned max_workers)
 {
-    for (size_t count = 1; count <= 40; count += 3) {
-        for (unsigned workers = 1; workers <= 9; workers++) {
+    for (size_t count = 1; count <= max_count; count += step) {
+        for (unsigned workers = 1; workers <= max_workers; workers++) {
             long *inputs = numbers_up_to(count);
             long *results = filled(count, -1);
-            expect_success(map_with_threads(square_plus_one, inputs, results, count, workers),
-                           "map_with_threads", count, workers);
+            expect_success(map(square_plus_one, inputs, results, count, workers), name, count,
+                           workers);
             for (size_t i = 0; i < count; i++)
                 ck_assert_msg(results[i] == (long)(i * i + 1),
-                              "count %zu, %u workers: results[%zu] is %ld, expected %ld",
-                              count, workers, i, results[i], (long)(i * i + 1));
+                              "%s, count %zu, %u workers: results[%zu] is %ld, expected %ld",
+                              name, count, workers, i, results[i], (long)(i * i + 1));
             free(inputs);
             free(results);
         }
     }
 }
+
+/* No jobs: success, nothing touched. No workers: -1 with errno EINVAL. */
+static void check_edge_cases(map_fn map, const char *name)
+{
+    long input = 3, result = -1;
+    ck_assert_msg(map(square_plus_one, &input, &result, 0, 4) == 0,
+                  "%s with no jobs must return 0 and do nothing", name);
+    ck_assert_int_eq(result, -1);
+    errno = 0;
+    ck_assert_msg(map(square_plus_one, &input, &result, 1, 0) == -1 && errno == EINVAL,
+                  "%s with 0 workers must return -1 with errno EINVAL", name);
+}
+
+/* ---- exercise 2: map_with_threads ------------------------------------------------------ */
+
+START_TEST(threads_compute_every_result)
+{
+    check_every_result(map_with_threads, "map_with_threads", 40, 3, 9);
+}
 END_TEST
 
 START_TEST(threads_handle_no_jobs_and_no_workers)
 {
-    long input = 3, result = -1;
-    ck_assert_msg(map_with_threads(square_plus_one, &input, &result, 0, 4) == 0,
-                  "map_with_threads with no jobs must return 0 and do nothing");
-    ck_assert_int_eq(result, -1);
-    errno = 0;
-    ck_assert_msg(map_with_threads(square_plus_one, &input, &result, 1, 0) == -1 &&
-                  errno == EINVAL,
-                  "map_with_threads with 0 workers must return -1 with errno EINVAL");
+    check_edge_cases(map_with_threads, "map_with_threads");
 }
 END_TEST
 
@@ -302,33 +319,13 @@ static int open_descriptors(void)
 
 START_TEST(processes_compute_every_result)
 {
-    for (size_t count = 1; count <= 30; count += 4) {
-        for (unsigned workers = 1; workers <= 6; workers++) {
-            long *inputs = numbers_up_to(count);
-            long *results = filled(count, -1);
-            expect_success(map_with_processes(square_plus_one, inputs, results, count, workers),
-                           "map_with_processes", count, workers);
-            for (size_t i = 0; i < count; i++)
-                ck_assert_msg(results[i] == (long)(i * i + 1),
-                              "count %zu, %u workers: results[%zu] is %ld, expected %ld",
-                              count, workers, i, results[i], (long)(i * i + 1));
-            free(inputs);
-            free(results);
-        }
-    }
+    check_every_result(map_with_processes, "map_with_processes", 30, 4, 6);
 }
 END_TEST
 
 START_TEST(processes_handle_no_jobs_and_no_workers)
 {
-    long input = 3, result = -1;
-    ck_assert_msg(map_with_processes(square_plus_one, &input, &result, 0, 4) == 0,
-                  "map_with_processes with no jobs must return 0 and do nothing");
-    ck_assert_int_eq(result, -1);
-    errno = 0;
-    ck_assert_msg(map_with_processes(square_plus_one, &input, &result, 1, 0) == -1 &&
-                  errno == EINVAL,
-                  "map_with_processes with 0 workers must return -1 with errno EINVAL");
+    check_edge_cases(map_with_processes, "map_with_processes");
 }
 END_TEST
 
