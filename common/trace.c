@@ -168,11 +168,11 @@ void trace_event(enum trace_kind kind, const void *object, long token)
         record(kind, object, token, "");
 }
 
-static void record_labelled(enum trace_kind kind, const char *fmt, va_list args)
+static void record_labelled(enum trace_kind kind, long token, const char *fmt, va_list args)
 {
     char label[LABEL_SIZE];
     format_text(label, sizeof label, fmt, args);
-    record(kind, NULL, 0, label);
+    record(kind, NULL, token, label);
 }
 
 void trace_note(const char *fmt, ...)
@@ -181,7 +181,7 @@ void trace_note(const char *fmt, ...)
         return;
     va_list args;
     va_start(args, fmt);
-    record_labelled(TRACE_NOTE, fmt, args);
+    record_labelled(TRACE_NOTE, 0, fmt, args);
     va_end(args);
 }
 
@@ -191,7 +191,17 @@ void trace_begin(const char *fmt, ...)
         return;
     va_list args;
     va_start(args, fmt);
-    record_labelled(TRACE_BEGIN, fmt, args);
+    record_labelled(TRACE_BEGIN, TRACE_SPAN_WORKING, fmt, args);
+    va_end(args);
+}
+
+void trace_begin_waiting(const char *fmt, ...)
+{
+    if (!trace_on())
+        return;
+    va_list args;
+    va_start(args, fmt);
+    record_labelled(TRACE_BEGIN, TRACE_SPAN_WAITING, fmt, args);
     va_end(args);
 }
 
@@ -391,8 +401,10 @@ static void pair_events(struct lane *lane)
         int opener = opener_of(closer->kind);
         for (size_t j = i; opener >= 0 && j-- > 0;) {
             struct trace_record *r = &lane->records[j];
+            /* An END closes the innermost open span, whatever kind of span it is. */
+            bool same_token = r->token == closer->token || closer->kind == TRACE_END;
             if ((int)r->kind == opener && r->partner == NULL && r->object == closer->object &&
-                r->token == closer->token) {
+                same_token) {
                 r->partner = closer;
                 closer->partner = r;
                 break;
@@ -636,7 +648,7 @@ static void write_hb_node(FILE *out, const struct run *run, const struct trace_r
         format_duration(took, sizeof took, llabs(r->time_ns - r->partner->time_ns));
     if (is_short_span(r)) {
         snprintf(text, sizeof text, "%s\n%s", r->label, took);
-        fill = "\"#d9ead3\"";
+        fill = r->token == TRACE_SPAN_WAITING ? "\"#cfe2f3\"" : "\"#d9ead3\"";
     } else if (r->kind == TRACE_END && r->partner != NULL) {
         snprintf(text, sizeof text, "end %s\n%s", r->partner->label, took);
         fill = "\"#d9ead3\"";
@@ -798,6 +810,10 @@ static const struct trace_record *unlock_after(const struct lane *lane, const st
     return NULL;
 }
 
+/* Spans from trace_begin() compute; spans from trace_begin_waiting() wait for the world. */
+#define WORKING_SPAN_STYLE "style=filled, fillcolor=\"#b6d7a8\", color=\"#6aa84f\""
+#define WAITING_SPAN_STYLE "style=filled, fillcolor=\"#cfe2f3\", color=\"#6fa8dc\""
+
 static void tl_lane(struct timeline *tl, const struct run *run, const struct lane *lane, double y)
 {
     const struct trace_record *records = lane->records;
@@ -823,8 +839,8 @@ static void tl_lane(struct timeline *tl, const struct run *run, const struct lan
         describe(run, r, text, sizeof text);
         if (r->kind == TRACE_BEGIN) {
             double height = depth < 3 ? 24 - 5 * depth : 9;
-            tl_box(tl, x, tl_x(tl, end_ns), y, height, "style=filled, fillcolor=\"#b6d7a8\", "
-                   "color=\"#6aa84f\"", r->label);
+            tl_box(tl, x, tl_x(tl, end_ns), y, height, r->token == TRACE_SPAN_WAITING ?
+                   WAITING_SPAN_STYLE : WORKING_SPAN_STYLE, r->label);
             depth++;
         } else if (r->kind == TRACE_END && r->partner != NULL) {
             depth--;
@@ -901,7 +917,8 @@ static void write_timeline(FILE *out, const struct run *run)
         tl_text(&tl, tl_x(&tl, t) - text_width(text, 10) / 2, y - 14, false, 10, text);
     }
     static const struct { const char *attributes, *meaning; } legend[] = {
-        { "style=filled, fillcolor=\"#b6d7a8\", color=\"#6aa84f\"", "working (a span)" },
+        { WORKING_SPAN_STYLE, "working" },
+        { WAITING_SPAN_STYLE, "waiting (sleep, I/O)" },
         { "style=filled, fillcolor=\"#6fa8dc\", penwidth=0", "holding a mutex" },
         { "style=filled, fillcolor=\"#ea9999\", penwidth=0", "waiting for a mutex or semaphore" },
         { "style=filled, fillcolor=\"#f9cb9c\", penwidth=0", "waiting on a condition variable" },
@@ -974,7 +991,8 @@ static void write_json(FILE *out, const struct run *run)
             if (r->kind == TRACE_BEGIN || is_wait(r->kind)) {
                 json_event(out, &first, "X", l, r->time_ns, r->kind == TRACE_BEGIN ? r->label : text);
                 fprintf(out, ",\"dur\":%.3f,\"cat\":\"%s\"}", (double)(end_ns - r->time_ns) / 1e3,
-                        r->kind == TRACE_BEGIN ? "work" : "blocked");
+                        r->kind != TRACE_BEGIN ? "blocked" :
+                        r->token == TRACE_SPAN_WAITING ? "waiting" : "work");
             } else if (r->kind != TRACE_END) {
                 json_event(out, &first, "i", l, r->time_ns, text);
                 fputs(",\"s\":\"t\"}", out);

@@ -76,6 +76,14 @@ void trace_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void trace_begin(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void trace_end(void);
 
+/* A labelled span in which the thread waits for the world (a sleep, a download, a disk read)
+ * rather than computing; drawn as waiting. Ended by trace_end(). */
+void trace_begin_waiting(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The token of a TRACE_BEGIN event: what kind of span it opens. */
+#define TRACE_SPAN_WORKING 0
+#define TRACE_SPAN_WAITING 1
+
 /* Records one synchronisation event of the calling thread; object is the mutex, semaphore,
  * condition variable or queue it concerns (NULL if none), token as described for each kind. */
 void trace_event(enum trace_kind kind, const void *object, long token);

@@ -59,7 +59,7 @@ static long fib_job(long n)
  * thing as far as the CPU is concerned. Returns its input so results can be checked. */
 static long download_job(long milliseconds)
 {
-    trace_begin("wait %ld ms", milliseconds);
+    trace_begin_waiting("download %ld ms", milliseconds);
     sleep_ms(milliseconds);
     trace_end();
     return milliseconds;

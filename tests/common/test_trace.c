@@ -385,6 +385,33 @@ START_TEST(names_and_labels_are_escaped)
 }
 END_TEST
 
+/* A span that waits and a span that works, each closed by trace_end(): both are complete
+ * slices in the JSON, told apart by their category. */
+START_TEST(working_and_waiting_spans_are_told_apart)
+{
+    struct scratch s;
+    make_scratch(&s);
+    ck_assert_int_eq(trace_open(s.prefix), 0);
+    trace_begin("compute");
+    trace_end();
+    trace_begin_waiting("download");
+    trace_end();
+    ck_assert_int_eq(trace_close(), 0);
+    char *json = read_output(&s, ".json");
+    ck_assert_ptr_nonnull(json);
+    ck_assert_msg(strstr(json, "\"name\":\"compute\"") != NULL &&
+                  strstr(json, "\"cat\":\"work\"") != NULL, "no working slice in %s", json);
+    ck_assert_msg(strstr(json, "\"name\":\"download\"") != NULL &&
+                  strstr(json, "\"cat\":\"waiting\"") != NULL, "no waiting slice in %s", json);
+    free(json);
+    char *hb = read_output(&s, "-hb.dot");
+    ck_assert_ptr_nonnull(hb);
+    ck_assert_msg(strstr(hb, "end ?") == NULL, "a span was left without its end:\n%s", hb);
+    free(hb);
+    remove_scratch(&s);
+}
+END_TEST
+
 Suite *kit_suite(void)
 {
     Suite *suite = suite_create("trace");
@@ -398,6 +425,7 @@ Suite *kit_suite(void)
     tcase_add_test(tc, everything_is_a_no_op_when_off);
     tcase_add_test(tc, can_trace_several_runs_in_one_process);
     tcase_add_test(tc, names_and_labels_are_escaped);
+    tcase_add_test(tc, working_and_waiting_spans_are_told_apart);
     suite_add_tcase(suite, tc);
     return suite;
 }
