@@ -6,6 +6,7 @@
 #   make test            the kit's self-test (what CI runs)
 #   make diagrams        traced runs drawn into slides/diagrams/ (SVG, PNG, PDF, trace JSON)
 #   make run / bench     every lesson's demo, small / at benchmark size
+#   make tsan / asan     every lesson's demo under ThreadSanitizer / AddressSanitizer+UBSan
 #   make stress          the reference solutions' tests, many times, with every core busy
 #   make deps            install what the kit needs (Debian/Ubuntu)
 #   make clean
@@ -25,7 +26,7 @@ endif
 # Sub-makes need not check the dependencies again.
 SUBMAKE = $(MAKE) --no-print-directory KIT_DEPS_CHECKED=1
 
-.PHONY: all check test diagrams run bench stress deps clean $(LESSONS_ALL:%=build-%)
+.PHONY: all check test diagrams run bench tsan asan stress deps clean $(LESSONS_ALL:%=build-%)
 .PHONY: $(LESSONS_ALL:%=build-solutions-%)
 
 all: $(LESSONS:%=build-%) $(LESSONS:%=build-solutions-%)
@@ -48,7 +49,7 @@ test: deps
 diagrams: deps
 	+@for lesson in $(LESSONS); do $(SUBMAKE) -C lessons/$$lesson IMPL=$(IMPL) diagrams || exit 1; done
 
-run bench: deps
+run bench tsan asan: deps
 	+@for lesson in $(LESSONS); do $(SUBMAKE) -C lessons/$$lesson IMPL=$(IMPL) $@ || exit 1; done
 
 STRESS_RUNS ?= 100

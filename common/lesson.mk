@@ -10,7 +10,8 @@
 #   TRACE_ARGS     its arguments for the traced run of `make diagrams`
 #   BAD_ARGS       arguments the demo must refuse with exit status 2 (`make test` tries them)
 #
-# Targets: all (default), run, bench, check, test-binary, diagrams, hint, clean, deps.
+# Targets: all (default), run, bench, check, test-binary, diagrams, hint, tsan, asan, clean,
+# deps.
 # IMPL=solutions builds the reference solutions in place of the files students edit.
 # SANITIZE=thread or SANITIZE=address,undefined builds everything with that sanitizer.
 
@@ -42,7 +43,7 @@ TEST_SOURCES := $(notdir $(wildcard $(TEST_DIR)/*.c))
 TEST_BINARY := $(BUILD)/check-$(LESSON)
 BINARIES := $(addprefix $(BUILD)/,$(PROGRAMS))
 
-.PHONY: all run bench check test-binary diagrams hint clean deps
+.PHONY: all run bench check test-binary diagrams hint clean deps tsan asan
 .DELETE_ON_ERROR:
 
 all: deps $(BINARIES)
@@ -90,6 +91,13 @@ run: all
 
 bench: all
 	$(BUILD)/$(DEMO) $(BENCH_ARGS)
+
+# The demo built with ThreadSanitizer, or with AddressSanitizer and UndefinedBehaviorSanitizer,
+# and run on RUN_ARGS. A sanitizer that finds a problem prints a report and the run fails.
+tsan:
+	+@$(MAKE) --no-print-directory SANITIZE=thread run
+asan:
+	+@$(MAKE) --no-print-directory SANITIZE=address,undefined run
 
 # Grades this lesson alone, exactly as the top-level `make check LESSON=...` does.
 check: deps
