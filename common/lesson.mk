@@ -8,6 +8,7 @@
 #   RUN_ARGS       its arguments for `make run` (small: a few seconds)
 #   BENCH_ARGS     its arguments for `make bench` (larger: numbers worth quoting)
 #   TRACE_ARGS     its arguments for the traced run of `make diagrams`
+#   DIAGRAM_COMMANDS  optional: more commands for `make diagrams` (see there)
 #   BAD_ARGS       arguments the demo must refuse with exit status 2 (`make test` tries them)
 #
 # Targets: all (default), run, bench, check, test-binary, diagrams, hint, tsan, asan, clean,
@@ -103,18 +104,26 @@ asan:
 check: deps
 	@sh $(TOP)/common/grade.sh $(IMPL) $(LESSON)
 
-# One traced run of the demo, drawn three ways, into slides/diagrams/.
+# One traced run of the demo, drawn three ways, into slides/diagrams/. A lesson with more to
+# draw sets DIAGRAM_COMMANDS: commands (using $(BUILD) and $(TRACE_PREFIX)) that write more
+# $(TRACE_PREFIX)-NAME.dot files. Every such file is drawn: *-timeline.dot by `neato -n2`
+# (its nodes sit at exact positions), all others by `dot`.
 TRACE_PREFIX := $(BUILD)/trace/$(LESSON)
 diagrams: all
+	@rm -rf $(BUILD)/trace
 	@mkdir -p $(BUILD)/trace $(DIAGRAMS)
 	$(BUILD)/$(DEMO) $(TRACE_ARGS) --trace $(TRACE_PREFIX)
-	@for format in svg png pdf; do \
-	    dot -T$$format $(TRACE_PREFIX)-hb.dot -o $(DIAGRAMS)/$(LESSON)-hb.$$format && \
-	    neato -n2 -T$$format $(TRACE_PREFIX)-timeline.dot \
-	        -o $(DIAGRAMS)/$(LESSON)-timeline.$$format || exit 1; \
+	$(DIAGRAM_COMMANDS)
+	@for source in $(TRACE_PREFIX)-*.dot; do \
+	    name=$$(basename $$source .dot); \
+	    case $$name in *-timeline) layout="neato -n2" ;; *) layout=dot ;; esac; \
+	    for format in svg png pdf; do \
+	        $$layout -T$$format $$source -o $(DIAGRAMS)/$$name.$$format || exit 1; \
+	    done; \
+	    echo "diagrams: $(DIAGRAMS)/$$name.{svg,png,pdf}"; \
 	done
 	@cp $(TRACE_PREFIX).json $(DIAGRAMS)/$(LESSON)-trace.json
-	@echo "diagrams: $(DIAGRAMS)/$(LESSON)-{hb,timeline}.{svg,png,pdf} and $(LESSON)-trace.json"
+	@echo "diagrams: $(DIAGRAMS)/$(LESSON)-trace.json"
 
 # `make hint EX=2` prints the next hint for exercise 2; each call shows one more.
 hint:
