@@ -8,7 +8,9 @@
  *   - a test case named "given" tests code that comes finished with the lesson.
  *   - tests run in their own process (Check's fork mode) with a timeout, so a deadlock, a crash
  *     or an exit() in the code under test fails that one test with a reason;
- *   - only the test's own thread calls ck_assert; worker threads record what they saw.
+ *   - only the test's own thread calls ck_assert; worker threads record what they saw;
+ *   - a test case that runs racy code on purpose (to show the race) is tagged
+ *     "racy-on-purpose" with tcase_set_tags(), and is left out of ThreadSanitizer runs.
  */
 #ifndef KIT_CHECK_H
 #define KIT_CHECK_H

@@ -98,6 +98,17 @@ void mutex_lock(pthread_mutex_t *mutex)
     trace_event(TRACE_LOCK, mutex, 0);
 }
 
+bool mutex_trylock(pthread_mutex_t *mutex)
+{
+    int error = pthread_mutex_trylock(mutex);
+    if (error == EBUSY)
+        return false;
+    if (error != 0)
+        die_with_error("mutex_trylock", error);
+    trace_event(TRACE_LOCK, mutex, 0);
+    return true;
+}
+
 void mutex_unlock(pthread_mutex_t *mutex)
 {
     /* Recorded before the unlock: once the mutex is free, another thread may lock it and

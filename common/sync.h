@@ -13,6 +13,7 @@
 #define KIT_SYNC_H
 
 #include <pthread.h>
+#include <stdbool.h>
 
 /* pthread_create with default attributes; the new thread runs start(arg). */
 void thread_create(pthread_t *thread, void *(*start)(void *), void *arg);
@@ -24,6 +25,11 @@ void mutex_init(pthread_mutex_t *mutex);
 void mutex_destroy(pthread_mutex_t *mutex);
 void mutex_lock(pthread_mutex_t *mutex);
 void mutex_unlock(pthread_mutex_t *mutex);
+
+/* pthread_mutex_trylock: locks the mutex and returns true if it was free; returns false at once,
+ * without waiting, if another thread holds it (EBUSY). Any other error ends the program. Only a
+ * successful try is recorded for the tracer (as a lock), since a failed one changes nothing. */
+bool mutex_trylock(pthread_mutex_t *mutex);
 
 void cond_init(pthread_cond_t *cond);
 void cond_destroy(pthread_cond_t *cond);
