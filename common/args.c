@@ -26,3 +26,16 @@ void usage_error(const char *program, const char *usage, const char *problem)
     fprintf(stderr, "usage: %s %s\n", program, usage);
     exit(2);
 }
+
+long number_argument(const char *program, const char *usage, const char *name,
+                     const char *text, long min, long max)
+{
+    long value;
+    if (!parse_long(text, min, max, &value)) {
+        char problem[256];
+        snprintf(problem, sizeof problem, "%s needs a whole number from %ld to %ld, not '%s'",
+                 name, min, max, text);
+        usage_error(program, usage, problem);
+    }
+    return value;
+}

@@ -13,6 +13,12 @@
  * max; returns false, leaving *value alone, otherwise. */
 bool parse_long(const char *text, long min, long max, long *value);
 
+/* For an option's value: returns text's value if it is a whole decimal number from min to max;
+ * otherwise prints "PROGRAM: NAME needs a whole number from MIN to MAX, not 'TEXT'" and the
+ * usage line, and exits with status 2. */
+long number_argument(const char *program, const char *usage, const char *name,
+                     const char *text, long min, long max);
+
 /* Prints "PROGRAM: PROBLEM" and then "usage: PROGRAM USAGE" on stderr and exits with status 2,
  * the status that means "you called me wrong". problem may be NULL. */
 void usage_error(const char *program, const char *usage, const char *problem)

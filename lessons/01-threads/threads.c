@@ -236,17 +236,6 @@ static int traced_run(const struct options *options)
 
 /* ---- Command line ---------------------------------------------------------------------- */
 
-static void parse_number(const char *program, const char *name, const char *text, long min,
-                         long max, long *value)
-{
-    if (!parse_long(text, min, max, value)) {
-        char problem[160];
-        snprintf(problem, sizeof problem, "%s needs a whole number from %ld to %ld, not '%s'",
-                 name, min, max, text);
-        usage_error(program, usage_text, problem);
-    }
-}
-
 static struct options parse_options(int argc, char **argv)
 {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -267,11 +256,22 @@ static struct options parse_options(int argc, char **argv)
     int option;
     while ((option = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
         switch (option) {
-        case 'j': parse_number(program, "--jobs", optarg, 1, 1000, &options.jobs); break;
-        case 'f': parse_number(program, "--fib", optarg, 1, 45, &options.fib_n); break;
-        case 'i': parse_number(program, "--io-ms", optarg, 0, 10000, &options.io_ms); break;
-        case 'w': parse_number(program, "--workers", optarg, 1, 1000, &options.workers); break;
-        case 'r': parse_number(program, "--repeat", optarg, 1, MAX_REPEAT, &options.repeat); break;
+        case 'j':
+            options.jobs = number_argument(program, usage_text, "--jobs", optarg, 1, 1000);
+            break;
+        case 'f':
+            options.fib_n = number_argument(program, usage_text, "--fib", optarg, 1, 45);
+            break;
+        case 'i':
+            options.io_ms = number_argument(program, usage_text, "--io-ms", optarg, 0, 10000);
+            break;
+        case 'w':
+            options.workers = number_argument(program, usage_text, "--workers", optarg, 1, 1000);
+            break;
+        case 'r':
+            options.repeat = number_argument(program, usage_text, "--repeat", optarg, 1,
+                                             MAX_REPEAT);
+            break;
         case 't': options.trace_prefix = optarg; break;
         case 'h':
             printf("usage: %s %s\n", program, usage_text);

@@ -216,16 +216,6 @@ static int traced_run(const struct options *options)
 
 /* ---- Command line ----------------------------------------------------------------------- */
 
-static void parse_number(const char *name, const char *text, long min, long max, long *value)
-{
-    if (!parse_long(text, min, max, value)) {
-        char problem[160];
-        snprintf(problem, sizeof problem, "%s needs a whole number from %ld to %ld, not '%s'",
-                 name, min, max, text);
-        usage_error("race", usage_text, problem);
-    }
-}
-
 static struct options parse_options(int argc, char **argv)
 {
     struct options options = { .threads = 4, .increments = 1000000, .rounds = 2000 };
@@ -240,9 +230,16 @@ static struct options parse_options(int argc, char **argv)
     int option;
     while ((option = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
         switch (option) {
-        case 't': parse_number("--threads", optarg, 1, 64, &options.threads); break;
-        case 'i': parse_number("--increments", optarg, 1, 100000000, &options.increments); break;
-        case 'r': parse_number("--rounds", optarg, 1, 1000000, &options.rounds); break;
+        case 't':
+            options.threads = number_argument("race", usage_text, "--threads", optarg, 1, 64);
+            break;
+        case 'i':
+            options.increments = number_argument("race", usage_text, "--increments", optarg, 1,
+                                                 100000000);
+            break;
+        case 'r':
+            options.rounds = number_argument("race", usage_text, "--rounds", optarg, 1, 1000000);
+            break;
         case 'T': options.trace_prefix = optarg; break;
         case 'h':
             printf("usage: race %s\n", usage_text);

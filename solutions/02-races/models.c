@@ -20,11 +20,11 @@ static void add_step(struct thread_model *thread, enum step_kind kind, int varia
         (struct step){ .kind = kind, .variable = variable, .value = value, .skip = skip };
 }
 
-static void load(struct thread_model *t, int variable)  { add_step(t, STEP_LOAD, variable, 0, 0); }
-static void store(struct thread_model *t, int variable) { add_step(t, STEP_STORE, variable, 0, 0); }
-static void add(struct thread_model *t, long value)     { add_step(t, STEP_ADD, 0, value, 0); }
-static void lock(struct thread_model *t, int variable)  { add_step(t, STEP_LOCK, variable, 0, 0); }
-static void unlock(struct thread_model *t, int variable) { add_step(t, STEP_UNLOCK, variable, 0, 0); }
+static void load(struct thread_model *t, int var)   { add_step(t, STEP_LOAD, var, 0, 0); }
+static void store(struct thread_model *t, int var)  { add_step(t, STEP_STORE, var, 0, 0); }
+static void add(struct thread_model *t, long value) { add_step(t, STEP_ADD, 0, value, 0); }
+static void lock(struct thread_model *t, int var)   { add_step(t, STEP_LOCK, var, 0, 0); }
+static void unlock(struct thread_model *t, int var) { add_step(t, STEP_UNLOCK, var, 0, 0); }
 
 /* if (register < bound) skip the next `skip` steps */
 static void skip_if_less(struct thread_model *t, long bound, int skip)
