@@ -16,6 +16,7 @@ need check       pkg-config --exists check
 need graphviz    command -v dot
 need fonts-liberation2 test -d /usr/share/fonts/truetype/liberation2
 need coreutils   command -v timeout
+need gnuplot-nox command -v gnuplot
 
 [ -z "$missing" ] && exit 0
 

@@ -8,6 +8,7 @@
 #   RUN_ARGS       its arguments for `make run` (small: a few seconds)
 #   BENCH_ARGS     its arguments for `make bench` (larger: numbers worth quoting)
 #   TRACE_ARGS     its arguments for the traced run of `make diagrams`
+#   BENCH_COMMANDS    optional: more commands for `make bench` (more tables, plots)
 #   DIAGRAM_COMMANDS  optional: more commands for `make diagrams` (see there)
 #   BAD_ARGS       arguments the demo must refuse with exit status 2 (`make test` tries them)
 #
@@ -92,6 +93,7 @@ run: all
 
 bench: all
 	$(BUILD)/$(DEMO) $(BENCH_ARGS)
+	$(BENCH_COMMANDS)
 
 # The demo built with ThreadSanitizer, or with AddressSanitizer and UndefinedBehaviorSanitizer,
 # and run on RUN_ARGS. A sanitizer that finds a problem prints a report and the run fails.
