@@ -16,10 +16,9 @@ do for [format in "svg pngcairo"] {
     # 1. Measured against predicted, on this machine.
     set output out."-speedup.".ext
     set title "Speedup measured on this machine, and what Amdahl's law predicts"
-    set xrange [0.5:*]
+    set xrange [1:*]
+    set xtics 1
     set yrange [0:*]
-    set logscale x 2
-    unset logscale x
     plot x title "ideal: speedup = workers" with lines lc rgb "#999999" dt 2, \
          measured using 1:3 title "primes from 10^{13}, measured" with linespoints pt 7 ps 1.2 lc rgb "#3d85c6", \
          measured using 1:4 title "Amdahl, serial fraction fitted to those times" with lines lw 2 lc rgb "#3d85c6" dt 3, \
@@ -31,9 +30,12 @@ do for [format in "svg pngcairo"] {
     set title "Amdahl's law to 1024 workers: the serial fraction sets the ceiling"
     set logscale x 2
     set xrange [1:1024]
+    set xtics autofreq
     set yrange [0:100]
     set key top left
-    plot for [col=2:6] curves using 1:col title columnheader(col) with lines lw 2, \
+    plot for [col=2:6] curves using 1:col \
+             title "parallel fraction ".word("0.50 0.75 0.90 0.95 0.99", col - 1) with lines lw 2 \
+             lc rgb word("#674ea7 #38761d #3d85c6 #e69138 #cc0000", col - 1), \
          measured using 1:3 title "primes, measured here" with points pt 7 ps 1.2 lc rgb "black"
     unset logscale x
 }

@@ -145,20 +145,24 @@ static int measure(const struct options *options, struct job *job)
     long fitted_rows = cores < rows ? cores : rows;
     double serial = NAN, t1 = NAN;
     bool fitted = fit_serial_fraction(workers, seconds, (size_t)fitted_rows, &serial, &t1) == 0;
+    bool lawful = fitted && serial >= 0 && serial <= 1;
     for (long w = 1; w <= rows; w++) {
         double speedup = seconds[0] / seconds[w - 1];
         double predicted = options->serial_fraction >= 0
                                ? amdahl_speedup(1 - options->serial_fraction, w)
-                               : fitted ? amdahl_speedup(1 - serial, w) : NAN;
+                               : lawful ? amdahl_speedup(1 - serial, w) : NAN;
         printf("%-8ld %10.4f %8.2f %9.0f%% %11.3f %10.2f\n", w, seconds[w - 1], speedup,
                100 * speedup / (double)w, karp_flatt(speedup, w), predicted);
     }
     if (options->serial_fraction >= 0)
         printf("Amdahl: predicted from the serial fraction %.3f set on the command line\n",
                options->serial_fraction);
-    else if (fitted)
+    else if (lawful)
         printf("Amdahl: predicted from the serial fraction %.3f fitted to the times on 1 to "
                "%ld workers (least squares; one worker: %.3f s)\n", serial, fitted_rows, t1);
+    else if (fitted)
+        printf("Amdahl: the serial fraction fitted to these times is %.3f, outside 0 to 1: "
+               "they do not follow the law at all (was the machine busy?)\n", serial);
     else
         printf("Amdahl: no prediction (exercise 3, the fit, is not done yet)\n");
     if (isnan(amdahl_speedup(0.5, 2)))
@@ -178,7 +182,7 @@ static int measure(const struct options *options, struct job *job)
             fprintf(out, "%ld\t%.6f\t%.4f\t%.4f\n", w, seconds[w - 1],
                     seconds[0] / seconds[w - 1],
                     options->serial_fraction >= 0 ? amdahl_speedup(1 - options->serial_fraction, w)
-                    : fitted ? amdahl_speedup(1 - serial, w) : NAN);
+                    : lawful ? amdahl_speedup(1 - serial, w) : NAN);
         if (fclose(out) != 0) {
             perror(options->data_path);
             return 1;
