@@ -79,7 +79,9 @@ static void check_number(long item, void *context)
 static void spin_item(long item, void *context)
 {
     struct job *job = context;
+    trace_begin("item %ld", item);
     job->sink[item % 64] = spin(SPIN_UNITS_PER_ITEM);
+    trace_end();
 }
 
 /* One run on `workers` workers; returns its time in seconds. */
@@ -97,7 +99,9 @@ static double run_once(const struct options *options, struct job *job, enum spli
         double f = options->serial_fraction;
         long parallel_units = options->count * SPIN_UNITS_PER_ITEM;
         long serial_units = (long)(f / (1 - f) * (double)parallel_units);
+        trace_begin("serial part");
         job->sink[0] = spin(serial_units);
+        trace_end();
         partition_init(&partition, split, options->count, workers);
         run_workers(&partition, spin_item, job);
     }
@@ -279,14 +283,18 @@ static struct options parse_options(int argc, char **argv)
     return options;
 }
 
-/* A small traced run: a few numbers on a few workers, each number a box on its worker's
- * lane. Primes are the long boxes; the even numbers are too short to see. */
+/* A small traced run. Of the synthetic job (make diagrams uses --serial), it is Amdahl's
+ * picture: the serial part alone on main, then the items shared by the workers. */
 static int traced_run(struct options *options, struct job *job)
 {
     if (trace_open(options->trace_prefix) != 0)
         return 1;
-    trace_note("%ld numbers from 10^13, %s split, %ld workers", options->count,
-               split_name(options->split), options->max_workers);
+    if (options->serial_fraction >= 0)
+        trace_note("serial fraction %.2f, %ld items, %ld workers", options->serial_fraction,
+                   options->count, options->max_workers);
+    else
+        trace_note("%ld numbers from 10^13, %s split, %ld workers", options->count,
+                   split_name(options->split), options->max_workers);
     run_once(options, job, options->split, (unsigned)options->max_workers);
     if (trace_close() != 0)
         return 1;
