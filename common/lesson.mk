@@ -10,7 +10,9 @@
 #   TRACE_ARGS     its arguments for the traced run of `make diagrams`
 #   BENCH_COMMANDS    optional: more commands for `make bench` (more tables, plots)
 #   DIAGRAM_COMMANDS  optional: more commands for `make diagrams` (see there)
-#   BAD_ARGS       arguments the demo must refuse with exit status 2 (`make test` tries them)
+#   BAD_ARGS       arguments the demo must refuse with exit status 2 (`make test` tries them;
+#                  a case of several arguments is written with commas: 1.5,2)
+#   BAD_ARGS_NAME  the same for another program NAME of the lesson
 #
 # Targets: all (default), run, bench, check, test-binary, diagrams, hint, tsan, asan, clean,
 # deps.
@@ -140,8 +142,12 @@ clean:
 print-test-binary:
 	@echo $(TEST_BINARY)
 
-# For selftest.sh: where the demo of this IMPL is, and arguments it must reject.
-print-demo:
-	@echo $(BUILD)/$(DEMO)
-print-bad-arguments:
+# For selftest.sh: where the programs of this IMPL are, and arguments they must reject.
+print-build-folder:
+	@echo $(BUILD)
+print-programs:
+	@echo $(PROGRAMS)
+print-bad-arguments-$(DEMO):
 	@echo $(BAD_ARGS)
+print-bad-arguments-%:
+	@echo $(BAD_ARGS_$*)

@@ -49,17 +49,26 @@ stubs_fail_every_exercise_test() {
     fi
 }
 
-# A bad argument gets a usage line on stderr and exit status 2.
+# A bad argument gets a usage line on stderr and exit status 2, from every program of the
+# lesson: --no-such-option, and for the demo each of BAD_ARGS, for another program NAME each
+# of BAD_ARGS_NAME. One case may hold several arguments separated by commas ("1.5,2").
 rejects_bad_arguments() {
-    demo=$($make -s -C "lessons/$1" IMPL=solutions print-demo)
-    bad_arguments=$($make -s -C "lessons/$1" print-bad-arguments)
-    for argument in --no-such-option $bad_arguments; do
-        "$demo" "$argument" >/dev/null 2>build/selftest-stderr
-        status=$?
-        if [ "$status" -ne 2 ] || ! grep -q '^usage: ' build/selftest-stderr; then
-            echo "$demo $argument: exit status $status, stderr: $(cat build/selftest-stderr)"
-            return 1
-        fi
+    lesson=$1
+    folder=$($make -s -C "lessons/$lesson" IMPL=solutions print-build-folder)
+    for program in $($make -s -C "lessons/$lesson" print-programs); do
+        for case in --no-such-option \
+                    $($make -s -C "lessons/$lesson" print-bad-arguments-$program); do
+            old_ifs=$IFS
+            IFS=,
+            set -- $case
+            IFS=$old_ifs
+            "$folder/$program" "$@" >/dev/null 2>build/selftest-stderr
+            status=$?
+            if [ "$status" -ne 2 ] || ! grep -q '^usage: ' build/selftest-stderr; then
+                echo "$program $*: exit status $status, stderr: $(cat build/selftest-stderr)"
+                return 1
+            fi
+        done
     done
 }
 

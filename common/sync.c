@@ -163,3 +163,40 @@ void cond_broadcast(pthread_cond_t *cond)
     if (error != 0)
         die_with_error("cond_broadcast", error);
 }
+
+/* ---- Untraced, for objects that record their own events -------------------------------- */
+
+void mutex_lock_untraced(pthread_mutex_t *mutex)
+{
+    int error = pthread_mutex_lock(mutex);
+    if (error != 0)
+        die_with_error("mutex_lock", error);
+}
+
+void mutex_unlock_untraced(pthread_mutex_t *mutex)
+{
+    int error = pthread_mutex_unlock(mutex);
+    if (error != 0)
+        die_with_error("mutex_unlock", error);
+}
+
+void cond_wait_untraced(pthread_cond_t *cond, pthread_mutex_t *mutex)
+{
+    int error = pthread_cond_wait(cond, mutex);
+    if (error != 0)
+        die_with_error("cond_wait", error);
+}
+
+void cond_signal_untraced(pthread_cond_t *cond)
+{
+    int error = pthread_cond_signal(cond);
+    if (error != 0)
+        die_with_error("cond_signal", error);
+}
+
+void cond_broadcast_untraced(pthread_cond_t *cond)
+{
+    int error = pthread_cond_broadcast(cond);
+    if (error != 0)
+        die_with_error("cond_broadcast", error);
+}

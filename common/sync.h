@@ -37,6 +37,16 @@ void cond_wait(pthread_cond_t *cond, pthread_mutex_t *mutex);
 void cond_signal(pthread_cond_t *cond);
 void cond_broadcast(pthread_cond_t *cond);
 
+/* The same calls, checked the same way but not recorded for the tracer. For code that builds a
+ * synchronisation object of its own from a mutex and a condition variable, and records its own
+ * events instead (a semaphore records wait and post with trace_event): the diagrams then show
+ * the object as one thing, not the lock and condition traffic inside it. */
+void mutex_lock_untraced(pthread_mutex_t *mutex);
+void mutex_unlock_untraced(pthread_mutex_t *mutex);
+void cond_wait_untraced(pthread_cond_t *cond, pthread_mutex_t *mutex);
+void cond_signal_untraced(pthread_cond_t *cond);
+void cond_broadcast_untraced(pthread_cond_t *cond);
+
 /* Prints "what: strerror(error)" on stderr and exits with status 1. For the error numbers
  * that pthread calls return (they do not set errno). */
 void die_with_error(const char *what, int error) __attribute__((noreturn));
