@@ -1,14 +1,17 @@
 /* check_main.c - the kit's test runner: main() for every lesson's Check suite.
  *
- *   test_binary [TAP_FILE [JUNIT_FILE]]
+ *   test_binary [TAP_FILE [JUNIT_FILE [RESULTS_FILE]]]
  *
  * Runs kit_suite() with every test in a process of its own, prints one line per failed test
  * with the reason in plain words, and ends with "N passed, N failed". It writes the results
  * as TAP (one line per test) and as JUnit XML, which CI systems and learning-management systems
- * read. Exit status: 0 if every test passed, 1 otherwise, 2 on bad arguments.
+ * read, and as RESULTS_FILE, one tab-separated line per test (ok or FAIL, test case, test,
+ * reason) for the kit's grading script. Exit status: 0 if every test passed, 1 otherwise, 2 on
+ * bad arguments.
  */
 #include "kit_check.h"
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +33,9 @@ static void catch_early_exit(void)
 
 static void before_each_test(void)
 {
+    /* The runner ignores SIGPIPE (below); a test's code gets the usual behaviour back, so
+     * a test that floods a closed output pipe ends instead of looping until its timeout. */
+    signal(SIGPIPE, SIG_DFL);
     static bool registered;
     if (!registered) {
         if (atexit(catch_early_exit) != 0) {
@@ -68,6 +74,8 @@ static const char *explain(const char *message, char *buffer, size_t size)
                  "(a sanitizer report or an exit() in the code under test?)", status);
         return buffer;
     }
+    if (strncmp(message, "Received signal 13", 18) == 0)
+        return "killed by SIGPIPE: did it print without end? (grading keeps the first 1 MiB)";
     if (strncmp(message, "Received signal", 15) == 0) {
         snprintf(buffer, size, "crashed: %s", message + 9);
         return buffer;
@@ -143,6 +151,29 @@ static size_t read_tap(const char *tap_file, struct result **results)
     return count;
 }
 
+/* One line per test: "ok" or "FAIL", test case, test, reason; tabs inside become spaces. */
+static void write_results(const char *results_file, const struct result *results, size_t count)
+{
+    FILE *out = fopen(results_file, "w");
+    if (out == NULL) {
+        perror(results_file);
+        exit(1);
+    }
+    for (size_t i = 0; i < count; i++) {
+        char reason[sizeof results[i].reason];
+        snprintf(reason, sizeof reason, "%s", results[i].reason);
+        for (char *c = reason; *c != '\0'; c++)
+            if (*c == '\t' || *c == '\n')
+                *c = ' ';
+        fprintf(out, "%s\t%s\t%s\t%s\n", results[i].passed ? "ok" : "FAIL",
+                results[i].test_case, results[i].test, reason);
+    }
+    if (fclose(out) != 0) {
+        perror(results_file);
+        exit(1);
+    }
+}
+
 static void write_junit(const char *junit_file, const char *suite_name,
                         const struct result *results, size_t count, size_t failed)
 {
@@ -186,10 +217,13 @@ static const char *lesson_name(const char *path)
 
 int main(int argc, char **argv)
 {
-    if (argc > 3) {
-        fprintf(stderr, "usage: %s [TAP_FILE [JUNIT_FILE]]\n", argv[0]);
+    if (argc > 4) {
+        fprintf(stderr, "usage: %s [TAP_FILE [JUNIT_FILE [RESULTS_FILE]]]\n", argv[0]);
         return 2;
     }
+    /* If the output goes to a pipe that closes (grading keeps only so much of it), the
+     * runner must still finish and write its reports. */
+    signal(SIGPIPE, SIG_IGN);
     char default_tap[] = "/tmp/kit-tap-XXXXXX";
     const char *tap_file = argc > 1 ? argv[1] : NULL;
     if (tap_file == NULL) {
@@ -220,6 +254,8 @@ int main(int argc, char **argv)
     }
     if (argc > 2)
         write_junit(argv[2], lesson_name(argv[0]), results, count, failed);
+    if (argc > 3)
+        write_results(argv[3], results, count);
     if (tap_file == default_tap)
         unlink(default_tap);
     free(results);

@@ -1,11 +1,14 @@
 #!/bin/sh
 # grade.sh - grades lessons: builds each lesson's Check suite against the chosen tree, runs it,
-# prints one row per lesson and a score line, and writes TAP and JUnit XML reports.
+# prints one row per lesson and a score line, and writes reports for other tools.
 #
 #   sh common/grade.sh IMPL LESSON...      IMPL is lessons (the student tree) or solutions
 #
-# A lesson that does not compile scores 0 with the compiler's message, and grading goes on.
-# Exit status: 0 if every test of every lesson passed, 1 otherwise.
+# Reports, in build/reports/IMPL/: LESSON.tap (TAP), LESSON.xml (JUnit XML), LESSON.results
+# (a line per test), LESSON.log (what the tests printed, at most 1 MiB) and summary.json
+# (tests and points per lesson and exercise, for a learning-management system). Points come
+# from tests/points. A lesson that does not compile scores 0 with the compiler's message, and
+# grading goes on. Exit status: 0 if every test of every lesson passed, 1 otherwise.
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,15 +22,19 @@ mkdir -p "$reports"
 
 # A whole suite may run this long; each test inside it has its own, much shorter, timeout.
 suite_timeout=${KIT_SUITE_TIMEOUT:-600}
+# Output kept from a suite: a test that prints without end must not fill the disk.
+output_limit=1048576
 
-# Reports for a lesson that does not compile: every test, named from the source, failed.
+# For a lesson that does not compile: every test, named from the source, failed.
 write_compile_failure_reports() {
     names=$(sed -n 's/^START_TEST(\([A-Za-z0-9_]*\)).*/\1/p' "$top/tests/$1"/*.c)
     count=$(echo "$names" | grep -c .)
     number=0
+    : >"$4"
     for name in $names; do
         number=$((number + 1))
         echo "not ok $number - $1:compile:$name: the lesson does not compile"
+        printf 'FAIL\tcompile\t%s\tthe lesson does not compile\n' "$name" >>"$4"
     done >"$2"
     echo "1..$count" >>"$2"
     {
@@ -44,15 +51,49 @@ write_compile_failure_reports() {
     } >"$3"
 }
 
+# Scores one lesson's results against tests/points. Prints one line per exercise:
+# "EXERCISE TESTS PASSED POINTS EARNED", exercises in number order, "given" included.
+score_exercises() {
+    awk -F'\t' -v lesson="$1" '
+        FILENAME ~ /points$/ {
+            if ($0 ~ /^#/ || NF == 0) next
+            split($0, field, " ")
+            if (field[1] == lesson) { points[field[2]] = field[3]; known[field[2]] = 1 }
+            next
+        }
+        {
+            exercise = $2
+            sub(/^exercise /, "", exercise)
+            if ($2 == "compile") exercise = "compile"
+            tests[exercise]++
+            if ($1 == "ok") passed[exercise]++
+            known[exercise] = 1
+        }
+        END {
+            for (exercise in known) {
+                if (exercise == "compile") continue
+                worth = (exercise in points) ? points[exercise] : \
+                        (exercise == "given" ? 0 : tests[exercise])
+                earned = tests[exercise] > 0 ? worth * passed[exercise] / tests[exercise] : 0
+                printf "%s %d %d %g %.2f\n", exercise, tests[exercise], passed[exercise], \
+                       worth, earned
+            }
+        }' "$top/tests/points" "$2" | sort -n
+}
+
 total_passed=0
 total_tests=0
+total_points=0
+total_earned=0
 rows=""
+json_lessons=""
 echo "Grading $impl/${SANITIZE:+ built with -fsanitize=$SANITIZE}:"
 for lesson in "$@"; do
     tap="$reports/$lesson.tap"
     xml="$reports/$lesson.xml"
+    results="$reports/$lesson.results"
     log="$reports/$lesson.log"
-    rm -f "$tap" "$xml"
+    rm -f "$tap" "$xml" "$results"
     # How many tests the lesson has, counted from the source, so a lesson that does not
     # compile still shows what it is out of.
     tests=$(cat "$top/tests/$lesson"/*.c | grep -c '^START_TEST')
@@ -64,33 +105,57 @@ for lesson in "$@"; do
         echo "  $lesson: does not compile; every test scores 0. The compiler said:"
         grep -E 'error|warning' "$log" | head -n 20 | sed 's/^/    /'
         note="does not compile"
-        write_compile_failure_reports "$lesson" "$tap" "$xml"
+        write_compile_failure_reports "$lesson" "$tap" "$xml" "$results"
     else
-        timeout "$suite_timeout" "$binary" "$tap" "$xml" >"$log" 2>&1
-        status=$?
-        grep -v ' passed, .* failed$' "$log" | head -n 50
-        if [ -f "$tap" ]; then
+        # The suite's output goes through head, which keeps the first MiB and then closes
+        # the pipe; its exit status comes back through a file, as a pipe loses it.
+        { timeout "$suite_timeout" "$binary" "$tap" "$xml" "$results" 2>&1
+          echo $? >"$reports/$lesson.status"; } | head -c "$output_limit" >"$log"
+        status=$(cat "$reports/$lesson.status")
+        note=""
+        if [ -f "$results" ]; then
             # What ran: fewer than the source holds when tests were left out on purpose
             # (CK_EXCLUDE_TAGS, CK_RUN_CASE).
-            passed=$(grep -c '^ok ' "$tap")
-            ran=$(grep -c '^\(not \)\{0,1\}ok ' "$tap")
+            awk -F'\t' '$1 == "FAIL" { printf "  FAIL %s: %s: %s\n", $2, $3, $4 }' "$results"
+            passed=$(grep -c '^ok' "$results")
+            ran=$(grep -c . "$results")
             [ "$ran" -gt 0 ] && tests=$ran
+        else
+            note="the suite ended without results"
         fi
-        note=""
         [ "$status" = 124 ] && note="the suite ran over ${suite_timeout}s and was stopped"
-        [ -f "$tap" ] || note="${note:-the suite ended without results}"
     fi
+    [ -f "$results" ] || : >"$results"
+    exercises=$(score_exercises "$lesson" "$results")
+    points=$(echo "$exercises" | awk '{ sum += $4 } END { printf "%g", sum }')
+    earned=$(echo "$exercises" | awk '{ sum += $5 } END { printf "%.2f", sum }')
     total_passed=$((total_passed + passed))
     total_tests=$((total_tests + tests))
-    rows="$rows$(printf '  %-16s %6d %6d  %s' "$lesson" "$passed" "$tests" "$note")
+    total_points=$(awk -v a="$total_points" -v b="$points" 'BEGIN { printf "%g", a + b }')
+    total_earned=$(awk -v a="$total_earned" -v b="$earned" 'BEGIN { printf "%.2f", a + b }')
+    rows="$rows$(printf '  %-16s %6d %6d %8s/%s  %s' "$lesson" "$passed" "$tests" "$earned" \
+                 "$points" "$note")
 "
+    json_exercises=$(echo "$exercises" | awk 'NF == 5 {
+        printf "%s{\"exercise\": \"%s\", \"tests\": %d, \"passed\": %d, \"points\": %g, \"earned\": %s}",
+               (n++ ? ", " : ""), $1, $2, $3, $4, $5 }')
+    json_lessons="$json_lessons${json_lessons:+,
+}    {\"lesson\": \"$lesson\", \"tests\": $tests, \"passed\": $passed, \"points\": $points, \"earned\": $earned, \"compiles\": $([ "$note" = "does not compile" ] && echo false || echo true), \"exercises\": [$json_exercises]}"
 done
 
 echo
-printf '  %-16s %6s %6s\n' lesson passed total
+printf '  %-16s %6s %6s %13s\n' lesson passed total points
 printf '%s' "$rows"
-percent=0
-[ "$total_tests" -gt 0 ] && percent=$((100 * total_passed / total_tests))
-echo "Score: $total_passed/$total_tests tests passed ($percent%)"
-echo "Reports: build/reports/$variant/ (LESSON.tap, LESSON.xml)"
+percent=$(awk -v e="$total_earned" -v p="$total_points" 'BEGIN { printf "%.0f", (p > 0 ? 100 * e / p : 0) }')
+echo "Score: $total_passed/$total_tests tests passed, $total_earned/$total_points points ($percent%)"
+{
+    echo "{"
+    echo "  \"tree\": \"$variant\", \"tests\": $total_tests, \"passed\": $total_passed,"
+    echo "  \"points\": $total_points, \"earned\": $total_earned,"
+    echo "  \"lessons\": ["
+    echo "$json_lessons"
+    echo "  ]"
+    echo "}"
+} >"$reports/summary.json"
+echo "Reports: build/reports/$variant/ (LESSON.tap, LESSON.xml, summary.json)"
 [ "$total_tests" -gt 0 ] && [ "$total_passed" = "$total_tests" ]
