@@ -7,6 +7,7 @@
 #   make diagrams        traced runs drawn into slides/diagrams/ (SVG, PNG, PDF, trace JSON)
 #   make run / bench     every lesson's demo, small / at benchmark size
 #   make tsan / asan     every lesson's demo under ThreadSanitizer / AddressSanitizer+UBSan
+#   make grade-all SUBMISSIONS=DIR   grade every student copy in DIR into one CSV
 #   make stress          the reference solutions' tests, many times, with every core busy
 #   make deps            install what the kit needs (Debian/Ubuntu)
 #   make clean
@@ -26,7 +27,7 @@ endif
 # Sub-makes need not check the dependencies again.
 SUBMAKE = $(MAKE) --no-print-directory KIT_DEPS_CHECKED=1
 
-.PHONY: all check test diagrams run bench tsan asan stress deps clean $(LESSONS_ALL:%=build-%)
+.PHONY: all check test diagrams run bench tsan asan stress deps clean grade-all test-grading $(LESSONS_ALL:%=build-%)
 .PHONY: $(LESSONS_ALL:%=build-solutions-%)
 
 all: $(LESSONS:%=build-%) $(LESSONS:%=build-solutions-%)
@@ -51,6 +52,16 @@ diagrams: deps
 
 run bench tsan asan: deps
 	+@for lesson in $(LESSONS); do $(SUBMAKE) -C lessons/$$lesson IMPL=$(IMPL) $@ || exit 1; done
+
+# A whole class: every student copy in SUBMISSIONS, JOBS at a time, into one CSV.
+JOBS ?= $(shell nproc)
+grade-all: deps
+	@sh common/grade-all.sh "$(SUBMISSIONS)" $(JOBS) $(LESSONS)
+
+# grade-all on a sample class of 23 copies of lesson 01, correct, untouched and broken in
+# every way the grading must survive; checks the CSV. Takes a few minutes.
+test-grading: deps
+	@sh tests/grading/check-class.sh
 
 STRESS_RUNS ?= 100
 stress: deps

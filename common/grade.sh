@@ -5,8 +5,9 @@
 #   sh common/grade.sh IMPL LESSON...      IMPL is lessons (the student tree) or solutions
 #
 # Reports, in build/reports/IMPL/: LESSON.tap (TAP), LESSON.xml (JUnit XML), LESSON.results
-# (a line per test), LESSON.log (what the tests printed, at most 1 MiB) and summary.json
-# (tests and points per lesson and exercise, for a learning-management system). Points come
+# (a line per test), LESSON.log (what the tests printed, at most 1 MiB), summary.json (tests
+# and points per lesson and exercise, for a learning-management system) and scores.tsv (a
+# line per lesson: lesson, passed, tests, points earned, points possible). Points come
 # from tests/points. A lesson that does not compile scores 0 with the compiler's message, and
 # grading goes on. Exit status: 0 if every test of every lesson passed, 1 otherwise.
 set -u
@@ -81,6 +82,7 @@ score_exercises() {
         }' "$top/tests/points" "$2" | sort -n
 }
 
+: >"$reports/scores.tsv"
 total_passed=0
 total_tests=0
 total_points=0
@@ -133,6 +135,8 @@ for lesson in "$@"; do
     total_tests=$((total_tests + tests))
     total_points=$(awk -v a="$total_points" -v b="$points" 'BEGIN { printf "%g", a + b }')
     total_earned=$(awk -v a="$total_earned" -v b="$earned" 'BEGIN { printf "%.2f", a + b }')
+    printf '%s\t%d\t%d\t%s\t%s\n' "$lesson" "$passed" "$tests" "$earned" "$points" \
+        >>"$reports/scores.tsv"
     rows="$rows$(printf '  %-16s %6d %6d %8s/%s  %s' "$lesson" "$passed" "$tests" "$earned" \
                  "$points" "$note")
 "
