@@ -140,5 +140,14 @@ for lesson in "$@"; do
 done
 step "tracer: its own tests pass" tracer_tests
 
+# The GitHub Classroom files are written from tests/points; they must match it.
+classroom_set_up_is_current() {
+    sh common/classroom.sh >/dev/null &&
+    git diff --exit-code -- .github/classroom/autograding.json .github/workflows/classroom.yml
+}
+if [ -d .git ]; then
+    step "GitHub Classroom set-up matches tests/points" classroom_set_up_is_current
+fi
+
 echo "self-test: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
