@@ -16,7 +16,8 @@ for core in $(seq "$(nproc)"); do
     sh -c 'while :; do :; done' &
     busy="$busy $!"
 done
-trap 'kill $busy 2>/dev/null' EXIT INT TERM
+trap 'kill $busy 2>/dev/null' EXIT
+trap 'exit 130' INT TERM
 
 failures=0
 for lesson in "$@"; do
