@@ -400,17 +400,6 @@ static int traced_run(const struct options *options)
 
 /* ---- Command line ------------------------------------------------------------------------ */
 
-static void parse_number(const char *program, const char *name, const char *text, long min,
-                         long max, long *value)
-{
-    if (!parse_long(text, min, max, value)) {
-        char problem[160];
-        snprintf(problem, sizeof problem, "%s needs a whole number from %ld to %ld, not '%s'",
-                 name, min, max, text);
-        usage_error(program, usage_text, problem);
-    }
-}
-
 static struct options parse_options(int argc, char **argv)
 {
     struct options options = { .downloads = 50, .limit = 8, .ms = 10, .repeat = 3 };
@@ -429,11 +418,20 @@ static struct options parse_options(int argc, char **argv)
     while ((option = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
         switch (option) {
         case 'd':
-            parse_number(program, "--downloads", optarg, 1, MAX_DOWNLOADS, &options.downloads);
+            options.downloads = number_argument(program, usage_text, "--downloads", optarg, 1,
+                                                MAX_DOWNLOADS);
             break;
-        case 'k': parse_number(program, "--limit", optarg, 1, MAX_DOWNLOADS, &options.limit); break;
-        case 'm': parse_number(program, "--ms", optarg, 0, 10000, &options.ms); break;
-        case 'r': parse_number(program, "--repeat", optarg, 1, MAX_REPEAT, &options.repeat); break;
+        case 'k':
+            options.limit = number_argument(program, usage_text, "--limit", optarg, 1,
+                                            MAX_DOWNLOADS);
+            break;
+        case 'm':
+            options.ms = number_argument(program, usage_text, "--ms", optarg, 0, 10000);
+            break;
+        case 'r':
+            options.repeat = number_argument(program, usage_text, "--repeat", optarg, 1,
+                                             MAX_REPEAT);
+            break;
         case 'b': options.bench = true; break;
         case 't': options.trace_prefix = optarg; break;
         case 'h':

@@ -433,16 +433,6 @@ static int traced_run(const struct options *options)
 
 /* ---- Command line ----------------------------------------------------------------------- */
 
-static void parse_number(const char *name, const char *text, long min, long max, long *value)
-{
-    if (!parse_long(text, min, max, value)) {
-        char problem[160];
-        snprintf(problem, sizeof problem, "%s needs a whole number from %ld to %ld, not '%s'",
-                 name, min, max, text);
-        usage_error("queues", usage_text, problem);
-    }
-}
-
 static struct options parse_options(int argc, char **argv)
 {
     struct options options = { .numbers = 1000, .capacity = 64, .items = 200000, .repeat = 3 };
@@ -458,10 +448,22 @@ static struct options parse_options(int argc, char **argv)
     int option;
     while ((option = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
         switch (option) {
-        case 'n': parse_number("--numbers", optarg, 1, 1000000, &options.numbers); break;
-        case 'c': parse_number("--capacity", optarg, 1, 1000000, &options.capacity); break;
-        case 'i': parse_number("--items", optarg, 1, 100000000, &options.items); break;
-        case 'r': parse_number("--repeat", optarg, 1, MAX_REPEAT, &options.repeat); break;
+        case 'n':
+            options.numbers = number_argument("queues", usage_text, "--numbers", optarg, 1,
+                                              1000000);
+            break;
+        case 'c':
+            options.capacity = number_argument("queues", usage_text, "--capacity", optarg, 1,
+                                               1000000);
+            break;
+        case 'i':
+            options.items = number_argument("queues", usage_text, "--items", optarg, 1,
+                                            100000000);
+            break;
+        case 'r':
+            options.repeat = number_argument("queues", usage_text, "--repeat", optarg, 1,
+                                             MAX_REPEAT);
+            break;
         case 'T': options.trace_prefix = optarg; break;
         case 'h':
             printf("usage: queues %s\n", usage_text);
