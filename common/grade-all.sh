@@ -70,7 +70,7 @@ if [ -z "$students" ]; then
     echo "grade-all: no student folders in $submissions" >&2
     exit 2
 fi
-echo "Grading$(echo $students | wc -w) students, $jobs at a time, lessons: $*"
+echo "Grading $(echo $students | wc -w) students, $jobs at a time, lessons: $*"
 printf '%s\n' $students | xargs -P "$jobs" -I STUDENT sh "$0" --one "$submissions" STUDENT "$@"
 
 csv="$out/scores.csv"
