@@ -83,9 +83,11 @@ $(BINARIES): $(BUILD)/%: $$(addprefix $(BUILD)/,$$($$*_SOURCES:.c=.o)) $(COMMON_
 CHECK_FLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS = $(shell pkg-config --libs check)
 
-$(addprefix $(BUILD)/,$(TEST_SOURCES:.c=.o) check_main.o): KIT_CPPFLAGS += $(CHECK_FLAGS)
+# The tests link the kit's runner and its test helpers with the lesson's tested sources.
+TEST_HELPERS := check_main.o rival.o
+$(addprefix $(BUILD)/,$(TEST_SOURCES:.c=.o) $(TEST_HELPERS)): KIT_CPPFLAGS += $(CHECK_FLAGS)
 
-$(TEST_BINARY): $(addprefix $(BUILD)/,$(TEST_SOURCES:.c=.o) $(TESTED:.c=.o) check_main.o) $(COMMON_OBJECTS)
+$(TEST_BINARY): $(addprefix $(BUILD)/,$(TEST_SOURCES:.c=.o) $(TESTED:.c=.o) $(TEST_HELPERS)) $(COMMON_OBJECTS)
 	$(CC) $(KIT_LDFLAGS) $(LDFLAGS) $^ $(CHECK_LIBS) $(LDLIBS) -o $@
 
 test-binary: deps $(TEST_BINARY)

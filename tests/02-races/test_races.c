@@ -6,17 +6,13 @@
  * where it has none (the atomic counter), threads released together hammer the counter far
  * longer than a scheduler's time slice. The explorer is deterministic: its tests are exact.
  */
-#define _DEFAULT_SOURCE   /* MAP_ANONYMOUS */
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "account.h"
 #include "counter.h"
@@ -24,6 +20,7 @@
 #include "kit_check.h"
 #include "models.h"
 #include "race_window.h"
+#include "rival.h"
 
 /* ---- Holding the race window open ------------------------------------------------------ */
 
@@ -208,44 +205,27 @@ START_TEST(atomic_counter_loses_nothing_under_contention)
 }
 END_TEST
 
-/* A rival increment at the worst moment: the counter sits alone in memory the test makes
- * read-only, so the first write to it stops with a fault before it happens; the fault handler
- * adds 1 for a rival thread, makes the memory writable and returns, and the write goes ahead.
- * An atomic read-modify-write runs again and counts on from the rival's value: 2. A load
- * followed by a store writes back what it read plus one, wiping out the rival's increment: 1.
- * (The same trick as lesson 03's spinlock test; it makes a rare interleaving certain.) */
+/* A rival increment at the worst moment (rival.h): the first write to the counter is held
+ * up while a rival thread adds 1. An atomic read-modify-write then runs again and counts on
+ * from the rival's value: 2. A load followed by a store writes back what it read plus one,
+ * wiping out the rival's increment: 1. A rare interleaving, made certain. */
 static atomic_long *rival_counter;
-static size_t rival_size;
-static atomic_bool rival_added;
 
 __attribute__((no_sanitize("thread")))   /* it runs inside the interrupted atomic operation */
-static void rival_adds_one(int signal, siginfo_t *info, void *context)
+static void rival_adds_one(void)
 {
-    (void)signal;
-    (void)info;
-    (void)context;
-    mprotect(rival_counter, rival_size, PROT_READ | PROT_WRITE);
     atomic_fetch_add(rival_counter, 1);
-    atomic_store(&rival_added, true);
 }
 
 START_TEST(atomic_counter_is_one_indivisible_step)
 {
-    rival_size = (size_t)sysconf(_SC_PAGESIZE);
-    rival_counter = mmap(NULL, rival_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                         -1, 0);
-    ck_assert_ptr_ne(rival_counter, MAP_FAILED);
+    rival_counter = rival_memory(sizeof *rival_counter);
     atomic_init(rival_counter, 0);
-    struct sigaction action = { .sa_sigaction = rival_adds_one, .sa_flags = SA_SIGINFO };
-    sigemptyset(&action.sa_mask);
-    /* A write to a read-only page is SIGSEGV on Linux and SIGBUS on macOS. */
-    ck_assert_int_eq(sigaction(SIGSEGV, &action, NULL), 0);
-    ck_assert_int_eq(sigaction(SIGBUS, &action, NULL), 0);
-    ck_assert_int_eq(mprotect(rival_counter, rival_size, PROT_READ), 0);
+    rival_arm(rival_counter, sizeof *rival_counter, rival_adds_one);
     counter_add_atomic(rival_counter);
     long total = atomic_load(rival_counter);
-    munmap(rival_counter, rival_size);
-    ck_assert_msg(atomic_load(&rival_added), "counter_add_atomic never wrote the counter");
+    rival_release(rival_counter, sizeof *rival_counter);
+    ck_assert_msg(rival_has_run(), "counter_add_atomic never wrote the counter");
     ck_assert_msg(total == 2, "another thread added 1 while your increment was under way, and "
                   "the counter ends at %ld, not 2: the increment must be one indivisible step "
                   "(atomic_fetch_add), not a read and a write", total);

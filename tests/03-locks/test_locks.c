@@ -10,23 +10,21 @@
  * thread at the exact instruction where a rival must get in (see rival_takes_the_lock). Worker
  * threads only record what they saw; the test's own thread makes every assertion.
  */
-#define _DEFAULT_SOURCE   /* MAP_ANONYMOUS */
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "bank.h"
 #include "counter.h"
 #include "kit_check.h"
+#include "rival.h"
 #include "spinlock.h"
 
 /* ---- Shared helpers ------------------------------------------------------------------------ */
@@ -710,31 +708,21 @@ END_TEST
 
 /* A lock is taken in one atomic step, or a rival can slip in between the step that finds it
  * free and the step that marks it held. That gap lasts a few nanoseconds, and on some
- * processors it almost never shows, so this test makes the rival come in exactly there. The
- * lock sits alone on a page of memory that the test makes read-only: reading it works, but the
- * first write to it (test-and-set, exchange, or a plain store) stops with a fault before it
- * happens. The fault handler, running in the thread that was about to write, takes the lock
- * for a rival (it was free, or the thread would not be writing), makes the page writable again
- * and returns, and the write goes ahead. An atomic test-and-set or exchange then finds the lock
- * held and keeps waiting; a plain store marks it held and walks in beside the rival. */
+ * processors it almost never shows, so this test makes the rival come in exactly there
+ * (rival.h): the thread's first write to the lock is held up while a rival takes the lock (it
+ * was free, or the thread would not be writing). An atomic test-and-set or exchange then runs
+ * again, finds the lock held and keeps waiting; a plain store marks it held and walks in
+ * beside the rival. */
 static const struct spinlock_kind *rival_kind;
 static union any_spinlock *rival_lock;
-static long rival_page_size;
-static atomic_bool rival_took_it;
 
-/* Not instrumented by ThreadSanitizer: it runs inside the interrupted atomic operation. */
-__attribute__((no_sanitize("thread")))
-static void rival_takes_the_lock(int signal, siginfo_t *info, void *context)
+__attribute__((no_sanitize("thread")))   /* it runs inside the interrupted atomic operation */
+static void rival_takes_the_lock(void)
 {
-    (void)signal;
-    (void)info;
-    (void)context;
-    mprotect(rival_lock, (size_t)rival_page_size, PROT_READ | PROT_WRITE);
     if (rival_kind == &tas_kind)
         atomic_flag_test_and_set(&rival_lock->tas.held);
     else
         atomic_exchange(&rival_lock->ttas.held, true);
-    atomic_store(&rival_took_it, true);
 }
 
 static void *take_and_leave(void *arg)
@@ -749,31 +737,23 @@ static void *take_and_leave(void *arg)
 static void check_lock_is_one_atomic_step(const struct spinlock_kind *kind)
 {
     rival_kind = kind;
-    rival_page_size = sysconf(_SC_PAGESIZE);
-    rival_lock = mmap(NULL, (size_t)rival_page_size, PROT_READ | PROT_WRITE,
-                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    ck_assert_ptr_ne(rival_lock, MAP_FAILED);
+    rival_lock = rival_memory(sizeof *rival_lock);
     init_spinlock(kind, rival_lock);
-    struct sigaction action = { .sa_sigaction = rival_takes_the_lock, .sa_flags = SA_SIGINFO };
-    sigemptyset(&action.sa_mask);
-    /* A write to a read-only page is SIGSEGV on Linux and SIGBUS on macOS. */
-    ck_assert_int_eq(sigaction(SIGSEGV, &action, NULL), 0);
-    ck_assert_int_eq(sigaction(SIGBUS, &action, NULL), 0);
-    ck_assert_int_eq(mprotect(rival_lock, (size_t)rival_page_size, PROT_READ), 0);
+    rival_arm(rival_lock, sizeof *rival_lock, rival_takes_the_lock);
 
     struct spin_call call = { .kind = kind, .lock = rival_lock };
     pthread_t thread;
     start_thread(&thread, take_and_leave, &call);
     /* Until the thread has tried to write the lock (a few seconds at most, on a busy machine),
      * then a moment more, in which a right lock keeps spinning. */
-    for (int wait = 0; wait < 100 && !atomic_load(&rival_took_it); wait++)
+    for (int wait = 0; wait < 100 && !rival_has_run(); wait++)
         give_other_threads_time();
-    bool tried_to_write = atomic_load(&rival_took_it);
+    bool tried_to_write = rival_has_run();
     give_other_threads_time();
     bool entered_beside_rival = atomic_load(&call.entered);
     kind->unlock(rival_lock);   /* the rival lets go: the thread may have it now */
     join_thread(thread);
-    munmap(rival_lock, (size_t)rival_page_size);
+    rival_release(rival_lock, sizeof *rival_lock);
 
     ck_assert_msg(tried_to_write, "%s_lock never wrote to the lock: taking a lock must mark it "
                   "held", kind->name);

@@ -1,9 +1,5 @@
 /* test_amdahl.c - the tests of lesson 09's exercises. */
-#define _DEFAULT_SOURCE   /* MAP_ANONYMOUS */
 #include <math.h>
-#include <signal.h>
-#include <sys/mman.h>
-#include <unistd.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 
@@ -12,6 +8,7 @@
 #include "laws.h"
 #include "partition.h"
 #include "primes.h"
+#include "rival.h"
 #include "workers.h"
 
 #define CLOSE 1e-9
@@ -175,46 +172,29 @@ END_TEST
 
 /* A dynamic split takes an item in one atomic step, or a rival can take the same item
  * between the step that reads the counter and the step that writes it back. That gap lasts
- * nanoseconds and no run of threads is sure to hit it, so this test makes a rival come in
- * exactly there. The partition sits alone in memory the test makes read-only: reading the
- * counter works, but the first write to it stops with a fault before it happens. The fault
- * handler takes an item for a rival, makes the memory writable again and returns; the write
- * then goes ahead. An atomic read-modify-write (atomic_fetch_add, or a compare-and-swap loop)
- * runs again and takes the next item; a load followed by a store hands out the rival's item. */
+ * nanoseconds, so the test makes a rival come in exactly there (rival.h): the first write to
+ * the shared counter is held up while a rival takes an item. An atomic read-modify-write
+ * (atomic_fetch_add, or a compare-and-swap loop) then takes the next item; a load followed by
+ * a store hands out the rival's item a second time. */
 static struct partition *rival_partition;
-static size_t rival_size;
 static atomic_long rival_item = -1;
 
 __attribute__((no_sanitize("thread")))   /* it runs inside the interrupted atomic operation */
-static void rival_takes_an_item(int signal, siginfo_t *info, void *context)
+static void rival_takes_an_item(void)
 {
-    (void)signal;
-    (void)info;
-    (void)context;
-    mprotect(rival_partition, rival_size, PROT_READ | PROT_WRITE);
     atomic_store(&rival_item, atomic_fetch_add(&rival_partition->next_shared, 1));
 }
 
 START_TEST(dynamic_takes_an_item_in_one_atomic_step)
 {
-    long page = sysconf(_SC_PAGESIZE);
-    rival_size = (sizeof *rival_partition + (size_t)page - 1) / (size_t)page * (size_t)page;
-    rival_partition = mmap(NULL, rival_size, PROT_READ | PROT_WRITE,
-                           MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    ck_assert_ptr_ne(rival_partition, MAP_FAILED);
+    rival_partition = rival_memory(sizeof *rival_partition);
     partition_init(rival_partition, SPLIT_DYNAMIC, 10, 2);
-    struct sigaction action = { .sa_sigaction = rival_takes_an_item, .sa_flags = SA_SIGINFO };
-    sigemptyset(&action.sa_mask);
-    /* A write to a read-only page is SIGSEGV on Linux and SIGBUS on macOS. */
-    ck_assert_int_eq(sigaction(SIGSEGV, &action, NULL), 0);
-    ck_assert_int_eq(sigaction(SIGBUS, &action, NULL), 0);
-    ck_assert_int_eq(mprotect(rival_partition, rival_size, PROT_READ), 0);
-
+    rival_arm(rival_partition, sizeof *rival_partition, rival_takes_an_item);
     long item = -1;
     bool got = next_item(rival_partition, 0, &item);
-    munmap(rival_partition, rival_size);
+    rival_release(rival_partition, sizeof *rival_partition);
 
-    ck_assert_msg(atomic_load(&rival_item) >= 0,
+    ck_assert_msg(rival_has_run(),
                   "next_item never wrote the shared counter: taking an item must advance it");
     ck_assert_msg(got && item != atomic_load(&rival_item),
                   "next_item handed out item %ld, which another worker took between your read "
