@@ -20,6 +20,10 @@ LESSON ?=
 LESSONS := $(if $(LESSON),$(LESSON),$(LESSONS_ALL))
 IMPL ?= lessons
 
+# LESSON picks lessons here; it must not reach the lessons' own Makefiles (through MAKEFLAGS,
+# also into the scripts' make calls), where LESSON names the lesson itself.
+MAKEOVERRIDES := $(filter-out LESSON=%,$(MAKEOVERRIDES))
+
 ifneq ($(filter-out $(LESSONS_ALL),$(LESSONS)),)
 $(error no lesson named '$(filter-out $(LESSONS_ALL),$(LESSONS))'; the lessons are: $(LESSONS_ALL))
 endif
