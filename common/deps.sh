@@ -1,6 +1,8 @@
 #!/bin/sh
 # deps.sh - installs what the kit needs on Debian or Ubuntu, if anything is missing.
 # Cheap when everything is there: it only looks. Run by make before building.
+#   sh common/deps.sh          what building, testing and the diagrams need
+#   sh common/deps.sh bench    that, and the programs `make bench` measures the kit against
 set -u
 
 missing=""
@@ -17,6 +19,11 @@ need graphviz    command -v dot
 need fonts-liberation2 test -d /usr/share/fonts/truetype/liberation2
 need coreutils   command -v timeout
 need gnuplot-nox command -v gnuplot
+need libstb-dev  pkg-config --exists stb      # lesson 07 reads PNG and JPEG with stb_image
+if [ "${1:-}" = bench ]; then
+    # Pillow, for Debian's own python3 (not a python3 of pyenv or a virtual environment).
+    need python3-pil /usr/bin/python3 -c 'import PIL'
+fi
 
 [ -z "$missing" ] && exit 0
 

@@ -96,6 +96,7 @@ run: all
 	$(BUILD)/$(DEMO) $(RUN_ARGS)
 
 bench: all
+	@sh $(TOP)/common/deps.sh bench
 	$(BUILD)/$(DEMO) $(BENCH_ARGS)
 	$(BENCH_COMMANDS)
 
