@@ -23,6 +23,8 @@ need libstb-dev  pkg-config --exists stb      # lesson 07 reads PNG and JPEG wit
 if [ "${1:-}" = bench ]; then
     # Pillow, for Debian's own python3 (not a python3 of pyenv or a virtual environment).
     need python3-pil /usr/bin/python3 -c 'import PIL'
+    # A production event-loop server, for lesson 08's servers to be measured against.
+    need redis-server command -v redis-server
 fi
 
 [ -z "$missing" ] && exit 0
