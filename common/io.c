@@ -2,6 +2,7 @@
 #include "io.h"
 
 #include <errno.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 int write_all(int fd, const void *data, size_t size)
@@ -36,6 +37,22 @@ int read_all(int fd, void *data, size_t size)
         }
         next += got;
         size -= (size_t)got;
+    }
+    return 0;
+}
+
+int send_all(int fd, const void *data, size_t size)
+{
+    const char *next = data;
+    while (size > 0) {
+        ssize_t sent = send(fd, next, size, MSG_NOSIGNAL);
+        if (sent < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        next += sent;
+        size -= (size_t)sent;
     }
     return 0;
 }

@@ -16,4 +16,9 @@ int write_all(int fd, const void *data, size_t size);
  * bytes (the writer closed its end, or died) is -1 with errno = EPIPE. */
 int read_all(int fd, void *data, size_t size);
 
+/* Sends all `size` bytes on a socket, with MSG_NOSIGNAL: a peer that has gone makes it fail
+ * with EPIPE instead of raising SIGPIPE, which would end the whole program. Returns 0, or -1
+ * with errno set. */
+int send_all(int fd, const void *data, size_t size);
+
 #endif

@@ -1,0 +1,40 @@
+/* server_sequential.c - the fib server, one client at a time. Given.
+ *
+ * Accept a client, serve it until it leaves, accept the next. While one client is served,
+ * every other waits in the listen backlog: connected as far as the kernel is concerned, and
+ * not answered. The source's first server, in C.
+ */
+#include "servers.h"
+
+#include <errno.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "listener.h"
+#include "trace.h"
+
+int serve_sequential(int listen_fd, int stop_fd)
+{
+    /* Non-blocking, so that a client which gave up between poll and accept cannot leave
+     * accept waiting for the next one: it says EAGAIN, and we wait again. */
+    if (set_nonblocking(listen_fd) != 0)
+        return -1;
+    long clients = 0;
+    for (;;) {
+        int ready = wait_readable(listen_fd, stop_fd);
+        if (ready < 0)
+            return -1;
+        if (ready == 0)
+            return 0;
+        int fd = accept(listen_fd, NULL, NULL);
+        if (fd < 0) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ||
+                errno == ECONNABORTED)
+                continue;
+            return -1;
+        }
+        trace_note("accept conn %ld", ++clients);
+        serve_blocking_connection(fd, stop_fd, clients);
+        close(fd);
+    }
+}
