@@ -5,6 +5,8 @@
 #                        TAP and JUnit XML in build/reports/
 #   make test            the kit's self-test (what CI runs)
 #   make diagrams        traced runs drawn into slides/diagrams/ (SVG, PNG, PDF, trace JSON)
+#   make slides          a slide deck per lesson: build/slides/NN-name.html (one file) and .pdf
+#   make slides-check    open every deck in headless Chromium; fails if an image did not load
 #   make run / bench     every lesson's demo, small / at benchmark size
 #   make tsan / asan     every lesson's demo under ThreadSanitizer / AddressSanitizer+UBSan
 #   make grade-all SUBMISSIONS=DIR   grade every student copy in DIR into one CSV
@@ -31,7 +33,7 @@ endif
 # Sub-makes need not check the dependencies again.
 SUBMAKE = $(MAKE) --no-print-directory KIT_DEPS_CHECKED=1
 
-.PHONY: all check test diagrams run bench tsan asan stress deps clean grade-all test-grading $(LESSONS_ALL:%=build-%)
+.PHONY: all check test diagrams slides slides-check run bench tsan asan stress deps clean grade-all test-grading $(LESSONS_ALL:%=build-%)
 .PHONY: $(LESSONS_ALL:%=build-solutions-%)
 
 all: $(LESSONS:%=build-%) $(LESSONS:%=build-solutions-%)
@@ -53,6 +55,13 @@ test: deps
 
 diagrams: deps
 	+@for lesson in $(LESSONS); do $(SUBMAKE) -C lessons/$$lesson IMPL=$(IMPL) diagrams || exit 1; done
+
+# The decks are built from the reference solutions' diagrams, whatever IMPL says.
+slides: deps
+	@sh common/slides.sh $(LESSONS)
+
+slides-check: slides
+	@sh common/slides-check.sh --broken && sh common/slides-check.sh $(LESSONS)
 
 run bench tsan asan: deps
 	+@for lesson in $(LESSONS); do $(SUBMAKE) -C lessons/$$lesson IMPL=$(IMPL) $@ || exit 1; done

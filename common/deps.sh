@@ -3,6 +3,7 @@
 # Cheap when everything is there: it only looks. Run by make before building.
 #   sh common/deps.sh          what building, testing and the diagrams need
 #   sh common/deps.sh bench    that, and the programs `make bench` measures the kit against
+#   sh common/deps.sh slides   that, and what `make slides` builds the decks with
 set -u
 
 missing=""
@@ -25,6 +26,10 @@ if [ "${1:-}" = bench ]; then
     need python3-pil /usr/bin/python3 -c 'import PIL'
     # A production event-loop server, for lesson 08's servers to be measured against.
     need redis-server command -v redis-server
+fi
+if [ "${1:-}" = slides ]; then
+    need pandoc   command -v pandoc
+    need chromium command -v chromium   # prints the PDFs, and checks the decks in a browser
 fi
 
 [ -z "$missing" ] && exit 0

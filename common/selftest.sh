@@ -6,8 +6,10 @@
 # Checks, for each lesson: the solutions build with zero warnings and pass every test, also
 # under ThreadSanitizer and AddressSanitizer; every exercise test fails on the untouched
 # student tree (a test that passes on a TODO stub asserts nothing); the demo runs to the end
-# from both trees and answers a bad argument with exit status 2; the diagrams render.
-# Then the tracer's own tests. Ends with "N passed, N failed"; exit status 1 on any failure.
+# from both trees and answers a bad argument with exit status 2; the diagrams render; the
+# slide deck builds and shows every image in a browser. Then the tracer's own tests, and that
+# the browser check fails on a deck with a broken image. Ends with "N passed, N failed"; exit
+# status 1 on any failure.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -104,6 +106,11 @@ wrong_version_is_caught() {
     fi
 }
 
+# The lesson's deck builds (HTML and PDF) and every image in it loads in headless Chromium.
+slides_shown() {
+    sh common/slides.sh "$1" && sh common/slides-check.sh "$1"
+}
+
 tracer_tests() {
     mkdir -p build/common
     cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -g -Wall -Wextra -Werror -pthread -Icommon \
@@ -137,8 +144,11 @@ for lesson in "$@"; do
     step "$lesson: demo rejects bad arguments with status 2" rejects_bad_arguments "$lesson"
     step "$lesson: diagrams render" $make -C "lessons/$lesson" IMPL=solutions diagrams
     step "$lesson: diagrams are all there" diagrams_rendered "$lesson"
+    step "$lesson: slides build, and Chromium shows every image" slides_shown "$lesson"
 done
 step "tracer: its own tests pass" tracer_tests
+step "slides: the browser check fails on a deck with a broken image" \
+    sh common/slides-check.sh --broken
 
 # The GitHub Classroom files are written from tests/points; they must match it.
 classroom_set_up_is_current() {

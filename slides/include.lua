@@ -1,0 +1,112 @@
+-- include.lua - a pandoc filter that puts the kit's real code and measured tables on slides,
+-- so a deck never drifts from the lesson it teaches. Paths are relative to the kit's top.
+--
+--   ```{.c include="lessons/03-locks/counter.c" function="counter_add_locked"}
+--   ```                                   the function, with the comment just above it
+--   ```{.c include="lessons/05-queues/queue.h" struct="queue"}
+--   ```                                   the struct's definition
+--   ```{.c include="lessons/02-races/race.c" from="^static void %*worker" to="^}"}
+--   ```                                   from the first line matching `from` to `to`
+--   ```{file="lessons/03-locks/README.md" section="5. What an increment costs" block=1}
+--   ```                                   that section's first code block: a measured table
+-- Patterns are Lua patterns. Anything not found stops the build with a message.
+
+local function fail(message)
+  io.stderr:write('slides: ' .. message .. '\n')
+  os.exit(1)
+end
+
+local function read_lines(path)
+  local file = io.open(path, 'r')
+  if not file then fail('cannot read ' .. path) end
+  local lines = {}
+  for line in file:lines() do lines[#lines + 1] = line end
+  file:close()
+  return lines
+end
+
+-- The comment block that ends just above line `first`, if there is one.
+local function comment_start(lines, first)
+  local i = first - 1
+  if i < 1 or not lines[i]:match('%*/%s*$') then return first end
+  while i >= 1 and not lines[i]:match('^%s*/%*') do i = i - 1 end
+  return i >= 1 and i or first
+end
+
+local function escape(text)
+  return (text:gsub('[%^%$%(%)%%%.%[%]%*%+%-%?]', '%%%0'))
+end
+
+local function extract(path, attributes)
+  local lines = read_lines(path)
+  local first, last
+  if attributes['function'] then
+    -- A definition starts in column 0, names the function and is not a prototype (no `;`).
+    local name = escape(attributes['function'])
+    for i, line in ipairs(lines) do
+      if line:match('^[%a_]') and line:match('[%s%*]' .. name .. '%(') and not line:match(';%s*$') then
+        first = i
+        break
+      end
+    end
+    if not first then fail('no function ' .. attributes['function'] .. ' in ' .. path) end
+    for i = first, #lines do
+      if lines[i] == '}' then last = i break end
+    end
+    first = comment_start(lines, first)
+  elseif attributes['struct'] then
+    local opening = '^struct ' .. escape(attributes['struct']) .. ' {'
+    for i, line in ipairs(lines) do
+      if not first and line:match(opening) then first = i end
+      if first and line:match('^};') then last = i break end
+    end
+    if not first then fail('no struct ' .. attributes['struct'] .. ' in ' .. path) end
+    first = comment_start(lines, first)
+  elseif attributes['from'] then
+    for i, line in ipairs(lines) do
+      if not first and line:match(attributes['from']) then first = i end
+      if first and i >= first and line:match(attributes['to'] or '^}') then last = i break end
+    end
+    if not first then fail('no line matching "' .. attributes['from'] .. '" in ' .. path) end
+  else
+    first = 1
+    last = #lines
+  end
+  if not last then fail('no end of the code asked for in ' .. path) end
+  return table.concat(lines, '\n', first, last)
+end
+
+-- The Nth code block (1 by default) of a README section, which runs up to the next heading of
+-- its level or above: the lessons' READMEs quote measured tables in code blocks.
+local function section_block(path, title, wanted)
+  local file = io.open(path, 'r')
+  if not file then fail('cannot read ' .. path) end
+  local document = pandoc.read(file:read('a'), 'markdown')
+  file:close()
+  local level, count = nil, 0
+  for _, block in ipairs(document.blocks) do
+    if block.t == 'Header' then
+      if level and block.level <= level then break end
+      if not level and pandoc.utils.stringify(block) == title then level = block.level end
+    elseif level and block.t == 'CodeBlock' then
+      count = count + 1
+      if count == wanted then return block end
+    end
+  end
+  if not level then fail('no section "' .. title .. '" in ' .. path) end
+  fail('section "' .. title .. '" of ' .. path .. ' has no code block ' .. wanted)
+end
+
+function CodeBlock(block)
+  if block.attributes['section'] then
+    return section_block(block.attributes['file'], block.attributes['section'],
+                         tonumber(block.attributes['block'] or '1'))
+  end
+  local path = block.attributes['include']
+  if not path then return nil end
+  block.text = extract(path, block.attributes)
+  for _, key in ipairs({'include', 'function', 'struct', 'from', 'to'}) do
+    block.attributes[key] = nil
+  end
+  return block
+end
