@@ -414,9 +414,12 @@ static void check_client_that_never_reads(enum kind kind)
     /* Now it reads: every reply must come, each "1\n" for a "1\n", none lost. A server that
      * stopped sending when the socket was full, and never watched for "writable", stalls. */
     ck_assert_int_eq(shutdown(greedy, SHUT_WR), 0);
+    /* If the last send ended inside a "1\n", the server holds a "1" with no end of line when
+     * the client shuts down its side: an unfinished request, which gets no reply. */
+    long long expected = total - total % 2;
     long long received = 0;
     static char replies[256 * 1024];
-    while (received < total) {
+    while (received < expected) {
         struct pollfd watch = { .fd = greedy, .events = POLLIN };
         if (poll(&watch, 1, 50) == 0) {
             check_running(s);
@@ -425,7 +428,7 @@ static void check_client_that_never_reads(enum kind kind)
         ssize_t got = recv(greedy, replies, sizeof replies, 0);
         if (!(got > 0))
             ck_abort_msg("the client got %lld bytes of replies for %lld bytes of "
-                         "requests, then the connection ended", received, total);
+                         "requests, then the connection ended", received, expected);
         for (ssize_t k = 0; k < got; k++)
             if (!(replies[k] == ((received + k) % 2 ? '\n' : '1')))
                 ck_abort_msg("reply byte %lld is wrong", received + k);
@@ -1041,7 +1044,7 @@ Suite *kit_suite(void)
     tcase_add_test(buffers, serve_answers_requests_in_order);
     suite_add_tcase(suite, buffers);
 
-    TCase *select_loop = kit_tcase("exercise 2", 8);
+    TCase *select_loop = kit_tcase("exercise 2", 15);
     tcase_add_test(select_loop, select_serves_many_clients_at_once);
     tcase_add_test(select_loop, select_request_in_pieces);
     tcase_add_test(select_loop, select_many_requests_in_one_write);
@@ -1051,7 +1054,7 @@ Suite *kit_suite(void)
     tcase_add_test(select_loop, select_refuses_fds_beyond_fd_setsize);
     suite_add_tcase(suite, select_loop);
 
-    TCase *epoll_loop = kit_tcase("exercise 3", 8);
+    TCase *epoll_loop = kit_tcase("exercise 3", 15);
     tcase_add_test(epoll_loop, epoll_serves_many_clients_at_once);
     tcase_add_test(epoll_loop, epoll_request_in_pieces);
     tcase_add_test(epoll_loop, epoll_many_requests_in_one_write);
