@@ -8,7 +8,8 @@
 --   ```{.c include="lessons/02-races/race.c" from="^static void %*worker" to="^}"}
 --   ```                                   from the first line matching `from` to `to`
 --   ```{file="lessons/03-locks/README.md" section="5. What an increment costs" block=1}
---   ```                                   that section's first code block: a measured table
+--   ```                                   that section's first code block: a measured table;
+--                                         add lines="3-12" (or "1-2,15-26") for some of its lines
 -- Patterns are Lua patterns. Anything not found stops the build with a message.
 
 local function fail(message)
@@ -97,10 +98,33 @@ local function section_block(path, title, wanted)
   fail('section "' .. title .. '" of ' .. path .. ' has no code block ' .. wanted)
 end
 
+-- Some lines of a block: "3-12", or ranges joined by commas, "1-2,15-26" (1 is the first line),
+-- so that a slide can show the rows of a long table under its heading row.
+function select_lines(text, ranges, path)
+  local lines = {}
+  for line in (text .. '\n'):gmatch('(.-)\n') do lines[#lines + 1] = line end
+  local chosen = {}
+  for first, last in ranges:gmatch('(%d+)%-(%d+)') do
+    first, last = tonumber(first), tonumber(last)
+    if first < 1 or last > #lines or first > last then
+      fail('lines ' .. first .. '-' .. last .. ' are not in a block of ' .. #lines ..
+           ' lines in ' .. path)
+    end
+    for i = first, last do chosen[#chosen + 1] = lines[i] end
+  end
+  if #chosen == 0 then fail('no lines "' .. ranges .. '" (write them as 3-12 or 1-2,15-26)') end
+  return table.concat(chosen, '\n')
+end
+
 function CodeBlock(block)
   if block.attributes['section'] then
-    return section_block(block.attributes['file'], block.attributes['section'],
-                         tonumber(block.attributes['block'] or '1'))
+    local found = section_block(block.attributes['file'], block.attributes['section'],
+                                tonumber(block.attributes['block'] or '1'))
+    if block.attributes['lines'] then
+      found.text = select_lines(found.text, block.attributes['lines'], block.attributes['file'])
+    end
+    found.classes = block.classes
+    return found
   end
   local path = block.attributes['include']
   if not path then return nil end
