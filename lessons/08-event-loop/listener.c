@@ -12,6 +12,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "timing.h"
+
 int listen_on(const char *address, long port, int backlog)
 {
     struct sockaddr_in where;
@@ -135,5 +137,28 @@ int wait_readable(int fd, int stop_fd)
             return 0;
         if (watch[0].revents != 0)   /* data, end of file (POLLHUP) or an error: read says */
             return 1;
+    }
+}
+
+int accept_next_client(int listen_fd, int stop_fd, int *client_fd)
+{
+    for (;;) {
+        int ready = wait_readable(listen_fd, stop_fd);
+        if (ready <= 0)
+            return ready;
+        int fd = accept(listen_fd, NULL, NULL);
+        if (fd >= 0) {
+            *client_fd = fd;
+            return 1;
+        }
+        /* Gone between poll and accept, or interrupted: wait again. */
+        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR || errno == ECONNABORTED)
+            continue;
+        /* Out of fds or memory: poll would say "readable" again at once, so pause first. */
+        if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+            sleep_ms(10);
+            continue;
+        }
+        return -1;
     }
 }

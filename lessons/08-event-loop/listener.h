@@ -48,4 +48,10 @@ void stop_on_signals(int stop_write_fd);
  * fd is readable (or at its end: a read will not wait), 0 on stop, -1 with errno on error. */
 int wait_readable(int fd, int stop_fd);
 
+/* For the blocking servers: waits for the next client and accepts it (listen_fd must be
+ * non-blocking). Returns 1 with *client_fd set, 0 on stop, -1 with errno on an error that ends
+ * the server. Running out of fds or memory is not such an error: the client waits in the
+ * backlog while the server goes on serving the others, and it tries again a moment later. */
+int accept_next_client(int listen_fd, int stop_fd, int *client_fd);
+
 #endif

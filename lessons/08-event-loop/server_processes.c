@@ -50,25 +50,17 @@ int serve_processes(int listen_fd, int stop_fd)
     long clients = 0;
     int status = 0;
     for (;;) {
-        int ready = wait_readable(listen_fd, stop_fd);
-        if (ready <= 0) {
-            status = ready;
+        int fd;
+        status = accept_next_client(listen_fd, stop_fd, &fd);
+        if (status <= 0)
             break;
-        }
-        int fd = accept(listen_fd, NULL, NULL);
-        if (fd < 0) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ||
-                errno == ECONNABORTED)
-                continue;
-            status = -1;
-            break;
-        }
         clients++;
         pid_t child = fork();
         if (child < 0) {
+            /* Too many processes, or no memory: this client is turned away (it sees the
+             * connection close), and the server goes on serving the others. */
             close(fd);
-            status = -1;
-            break;
+            continue;
         }
         if (child == 0) {
             /* The child serves this one client. The listening socket is the parent's job. */

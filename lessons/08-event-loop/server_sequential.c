@@ -21,18 +21,10 @@ int serve_sequential(int listen_fd, int stop_fd)
         return -1;
     long clients = 0;
     for (;;) {
-        int ready = wait_readable(listen_fd, stop_fd);
-        if (ready < 0)
-            return -1;
-        if (ready == 0)
-            return 0;
-        int fd = accept(listen_fd, NULL, NULL);
-        if (fd < 0) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ||
-                errno == ECONNABORTED)
-                continue;
-            return -1;
-        }
+        int fd;
+        int accepted = accept_next_client(listen_fd, stop_fd, &fd);
+        if (accepted <= 0)
+            return accepted;
         trace_note("accept conn %ld", ++clients);
         serve_blocking_connection(fd, stop_fd, clients);
         close(fd);

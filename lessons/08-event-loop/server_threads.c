@@ -57,19 +57,10 @@ int serve_threads(int listen_fd, int stop_fd)
     long clients = 0;
     int status = 0;
     for (;;) {
-        int ready = wait_readable(listen_fd, stop_fd);
-        if (ready <= 0) {
-            status = ready;
+        int fd;
+        status = accept_next_client(listen_fd, stop_fd, &fd);
+        if (status <= 0)
             break;
-        }
-        int fd = accept(listen_fd, NULL, NULL);
-        if (fd < 0) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ||
-                errno == ECONNABORTED)
-                continue;
-            status = -1;
-            break;
-        }
         struct client *client = malloc(sizeof *client);
         if (client == NULL)
             die_with_error("serve_threads", ENOMEM);
