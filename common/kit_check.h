@@ -9,6 +9,9 @@
  *   - tests run in their own process (Check's fork mode) with a timeout, so a deadlock, a crash
  *     or an exit() in the code under test fails that one test with a reason;
  *   - only the test's own thread calls ck_assert; worker threads record what they saw;
+ *   - a check made thousands of times (every pixel, every reply byte) is an `if` that calls
+ *     ck_abort_msg() when it fails: every ck_assert that passes also sends Check's runner a
+ *     message, and thousands of them take seconds, or fill the channel and hang the test;
  *   - a test case that runs racy code on purpose (to show the race) is tagged
  *     "racy-on-purpose" with tcase_set_tags(), and is left out of ThreadSanitizer runs.
  */

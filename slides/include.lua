@@ -100,7 +100,7 @@ end
 
 -- Some lines of a block: "3-12", or ranges joined by commas, "1-2,15-26" (1 is the first line),
 -- so that a slide can show the rows of a long table under its heading row.
-function select_lines(text, ranges, path)
+local function select_lines(text, ranges, path)
   local lines = {}
   for line in (text .. '\n'):gmatch('(.-)\n') do lines[#lines + 1] = line end
   local chosen = {}
