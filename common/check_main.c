@@ -8,8 +8,13 @@
  * read, and as RESULTS_FILE, one tab-separated line per test (ok or FAIL, test case, test,
  * reason) for the kit's grading script. Exit status: 0 if every test passed, 1 otherwise, 2 on
  * bad arguments.
+ *
+ * Built with -fsanitize=thread, a test that makes a ThreadSanitizer report fails with the report
+ * in one line (race_report.h). With KIT_RACE_RESULTS=FILE, the RESULTS_FILE of such a run, a
+ * test that passes here but raced there fails too: grade.sh runs every suite both ways.
  */
 #include "kit_check.h"
+#include "race_report.h"
 
 #include <signal.h>
 #include <stdbool.h>
@@ -45,6 +50,7 @@ static void before_each_test(void)
         registered = true;
     }
     test_finished = false;
+    race_report_start_test();
 }
 
 static void after_each_test(void)
@@ -151,6 +157,50 @@ static size_t read_tap(const char *tap_file, struct result **results)
     return count;
 }
 
+/* In a build with ThreadSanitizer, a test whose process stopped on a report fails with the
+ * report in one line as its reason. */
+static void explain_race_reports(struct result *results, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        char reason[sizeof results[i].reason];
+        if (!results[i].passed && race_report_reason(i, reason, sizeof reason))
+            snprintf(results[i].reason, sizeof results[i].reason, "%s", reason);
+    }
+}
+
+/* Grading runs the tests twice: built with ThreadSanitizer first, then as they are. This run
+ * reads the first one's results (KIT_RACE_RESULTS, the file written as RESULTS_FILE) and fails
+ * every test that passed here but made a race report there, with the report as its reason. */
+static void fail_tests_that_raced(const char *race_results_file, struct result *results,
+                                  size_t count)
+{
+    FILE *in = fopen(race_results_file, "r");
+    if (in == NULL) {
+        perror(race_results_file);
+        exit(1);
+    }
+    char line[2048];
+    while (fgets(line, sizeof line, in) != NULL) {
+        line[strcspn(line, "\n")] = '\0';
+        char *verdict = strtok(line, "\t");
+        char *test_case = strtok(NULL, "\t");
+        char *test = strtok(NULL, "\t");
+        char *reason = strtok(NULL, "");
+        if (verdict == NULL || test_case == NULL || test == NULL || reason == NULL ||
+            strcmp(verdict, "FAIL") != 0 ||
+            strncmp(reason, RACE_REASON_PREFIX, strlen(RACE_REASON_PREFIX)) != 0)
+            continue;
+        for (size_t i = 0; i < count; i++) {
+            if (results[i].passed && strcmp(results[i].test_case, test_case) == 0 &&
+                strcmp(results[i].test, test) == 0) {
+                results[i].passed = false;
+                snprintf(results[i].reason, sizeof results[i].reason, "%s", reason);
+            }
+        }
+    }
+    fclose(in);
+}
+
 /* One line per test: "ok" or "FAIL", test case, test, reason; tabs inside become spaces. */
 static void write_results(const char *results_file, const struct result *results, size_t count)
 {
@@ -170,6 +220,30 @@ static void write_results(const char *results_file, const struct result *results
     }
     if (fclose(out) != 0) {
         perror(results_file);
+        exit(1);
+    }
+}
+
+/* TAP, one line per test: "not ok 3 - 02-races:exercise 1:test_name: reason". A reason is one
+ * line, so a newline or other control character inside it becomes a space. */
+static void write_tap(const char *tap_file, const char *lesson, const struct result *results,
+                      size_t count)
+{
+    FILE *out = fopen(tap_file, "w");
+    if (out == NULL) {
+        perror(tap_file);
+        exit(1);
+    }
+    fprintf(out, "1..%zu\n", count);
+    for (size_t i = 0; i < count; i++) {
+        fprintf(out, "%s %zu - %s:%s:%s: ", results[i].passed ? "ok" : "not ok", i + 1, lesson,
+                results[i].test_case, results[i].test);
+        for (const char *c = results[i].reason; *c != '\0'; c++)
+            fputc((unsigned char)*c < 0x20 || *c == 0x7f ? ' ' : *c, out);
+        fputc('\n', out);
+    }
+    if (fclose(out) != 0) {
+        perror(tap_file);
         exit(1);
     }
 }
@@ -224,27 +298,32 @@ int main(int argc, char **argv)
     /* If the output goes to a pipe that closes (grading keeps only so much of it), the
      * runner must still finish and write its reports. */
     signal(SIGPIPE, SIG_IGN);
-    char default_tap[] = "/tmp/kit-tap-XXXXXX";
-    const char *tap_file = argc > 1 ? argv[1] : NULL;
-    if (tap_file == NULL) {
-        int fd = mkstemp(default_tap);
-        if (fd < 0) {
-            perror("mkstemp");
-            return 1;
-        }
-        close(fd);
-        tap_file = default_tap;
+    /* Check writes its own TAP to a file of the runner's; the reports are written from what
+     * it says, with the reasons explained, after the whole suite has run. */
+    char check_tap[] = "/tmp/kit-tap-XXXXXX";
+    int fd = mkstemp(check_tap);
+    if (fd < 0) {
+        perror("mkstemp");
+        return 1;
     }
+    close(fd);
 
     Suite *suite = kit_suite();
     SRunner *runner = srunner_create(suite);
     srunner_set_fork_status(runner, CK_FORK);   /* the timeouts and crash reports need it */
-    srunner_set_tap(runner, tap_file);
+    srunner_set_tap(runner, check_tap);
+    race_reports_open();
     srunner_run_all(runner, CK_SILENT);
     srunner_free(runner);
 
     struct result *results = NULL;
-    size_t count = read_tap(tap_file, &results);
+    size_t count = read_tap(check_tap, &results);
+    unlink(check_tap);
+    explain_race_reports(results, count);
+    race_reports_close();
+    const char *race_results_file = getenv("KIT_RACE_RESULTS");
+    if (race_results_file != NULL && *race_results_file != '\0')
+        fail_tests_that_raced(race_results_file, results, count);
     size_t failed = 0;
     for (size_t i = 0; i < count; i++) {
         if (results[i].passed)
@@ -252,12 +331,13 @@ int main(int argc, char **argv)
         failed++;
         printf("  FAIL %s: %s: %s\n", results[i].test_case, results[i].test, results[i].reason);
     }
+    const char *lesson = lesson_name(argv[0]);
+    if (argc > 1)
+        write_tap(argv[1], lesson, results, count);
     if (argc > 2)
-        write_junit(argv[2], lesson_name(argv[0]), results, count, failed);
+        write_junit(argv[2], lesson, results, count, failed);
     if (argc > 3)
         write_results(argv[3], results, count);
-    if (tap_file == default_tap)
-        unlink(default_tap);
     free(results);
 
     printf("%zu passed, %zu failed\n", count - failed, failed);
