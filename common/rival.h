@@ -8,6 +8,14 @@
  * (fetch-and-add, exchange, test-and-set, compare-and-swap) runs again and sees the rival's
  * step; a load followed by a separate store overwrites it. Linux (and macOS) deliver such a
  * write as SIGSEGV (SIGBUS); changing protection inside the handler is what Linux allows.
+ * The handler acts only on the first write to the armed pages; it then puts the old handlers
+ * back, so any other fault (a NULL pointer in the code under test) crashes the test as usual.
+ *
+ * What the rival cannot see: a read-modify-write that is one instruction but not atomic, such
+ * as x86's `add [mem], 1` without `lock` (what `counter++` on a plain or volatile long may
+ * compile to). It faults before it has read anything, runs again after the rival, and so
+ * looks atomic here, although two cores running it at once lose increments. Such code is a
+ * data race: ThreadSanitizer reports it, and so may a test of many increments on many cores.
  *
  * The rival's step runs inside the interrupted atomic operation: mark it
  * __attribute__((no_sanitize("thread"))) so that ThreadSanitizer leaves it alone.
