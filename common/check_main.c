@@ -105,6 +105,70 @@ static void write_xml_escaped(FILE *out, const char *text)
     }
 }
 
+/* ---- One line of valid UTF-8 ----------------------------------------------------------- */
+
+/* How many bytes of valid UTF-8 start at `text` (1 to 4), or 0 if they are not valid UTF-8:
+ * a stray continuation byte, a sequence cut short, an overlong form, a surrogate, or a code
+ * point past U+10FFFF. */
+static size_t utf8_sequence_length(const unsigned char *text)
+{
+    if (text[0] < 0x80)
+        return 1;
+    size_t length;
+    unsigned long code_point;
+    if (text[0] >= 0xC2 && text[0] <= 0xDF) {
+        length = 2;
+        code_point = text[0] & 0x1F;
+    } else if (text[0] >= 0xE0 && text[0] <= 0xEF) {
+        length = 3;
+        code_point = text[0] & 0x0F;
+    } else if (text[0] >= 0xF0 && text[0] <= 0xF4) {
+        length = 4;
+        code_point = text[0] & 0x07;
+    } else {
+        return 0;   /* a continuation byte, 0xC0 or 0xC1 (always overlong), or past 0xF4 */
+    }
+    for (size_t i = 1; i < length; i++) {
+        if ((text[i] & 0xC0) != 0x80)
+            return 0;   /* also stops at the terminating '\0' */
+        code_point = code_point << 6 | (text[i] & 0x3F);
+    }
+    static const unsigned long smallest[] = { 0, 0, 0x80, 0x800, 0x10000 };
+    if (code_point < smallest[length] || (code_point >= 0xD800 && code_point <= 0xDFFF) ||
+        code_point > 0x10FFFF)
+        return 0;
+    return length;
+}
+
+/* Copies `text` into `line` (of `size` bytes) as one line of valid UTF-8, fit for every report:
+ * a control character (a newline, a tab) becomes a space, and a byte that is not valid UTF-8
+ * becomes U+FFFD, the replacement character. A failure message is whatever the code under
+ * test put in it: a string it read from a file, a buffer it never ended. */
+static void one_line_of_utf8(const char *text, char *line, size_t size)
+{
+    static const char replacement[] = "\xEF\xBF\xBD";   /* U+FFFD in UTF-8 */
+    const unsigned char *in = (const unsigned char *)text;
+    size_t used = 0;
+    while (*in != '\0') {
+        size_t length = utf8_sequence_length(in);
+        const char *piece = (const char *)in;
+        size_t piece_length = length;
+        if (length == 0) {
+            piece = replacement;
+            piece_length = sizeof replacement - 1;
+            length = 1;
+        } else if (*in < 0x20 || *in == 0x7F) {
+            piece = " ";
+        }
+        if (used + piece_length >= size)
+            break;   /* never half a character at the end */
+        memcpy(line + used, piece, piece_length);
+        used += piece_length;
+        in += length;
+    }
+    line[used] = '\0';
+}
+
 struct result {
     bool passed;
     char test_case[128];
@@ -112,7 +176,56 @@ struct result {
     char reason[1024];
 };
 
-/* Reads Check's TAP lines: "ok 1 - file.c:exercise 1:test_name: Passed". */
+/* Whether `line` starts the TAP line of test `number`: "ok 7 - " or "not ok 7 - ". Check
+ * writes a failure message as it is, newlines included, so the lines after a test's line, up
+ * to the next test's, belong to its message. */
+static bool starts_test_line(const char *line, size_t number)
+{
+    char expected[64];
+    snprintf(expected, sizeof expected, "ok %zu - ", number);
+    if (strncmp(line, "not ", 4) == 0)
+        line += 4;
+    return strncmp(line, expected, strlen(expected)) == 0;
+}
+
+/* Whether `line` is the plan that ends a TAP file of `tests` tests: "1..12". */
+static bool is_plan_line(const char *line, size_t tests)
+{
+    char plan[64];
+    snprintf(plan, sizeof plan, "1..%zu", tests);
+    return strcmp(line, plan) == 0;
+}
+
+/* Adds the test whose TAP text (a line or more, without the last newline) is `entry`:
+ * "ok 1 - file.c:exercise 1:test_name: Passed". */
+static void add_result(char *entry, struct result **results, size_t *count, size_t *capacity)
+{
+    bool passed = strncmp(entry, "ok ", 3) == 0;
+    char *fields = strstr(entry, " - ") + 3;
+    char *file = strtok(fields, ":");
+    char *test_case = strtok(NULL, ":");
+    char *test = strtok(NULL, ":");
+    char *message = strtok(NULL, "");
+    if (file == NULL || test_case == NULL || test == NULL)
+        return;
+    if (*count == *capacity) {
+        *capacity = *capacity ? 2 * *capacity : 32;
+        *results = realloc(*results, *capacity * sizeof **results);
+        if (*results == NULL) {
+            perror("read_tap");
+            exit(1);
+        }
+    }
+    struct result *r = &(*results)[(*count)++];
+    char buffer[1024];
+    r->passed = passed;
+    snprintf(r->test_case, sizeof r->test_case, "%s", test_case);
+    snprintf(r->test, sizeof r->test, "%s", test);
+    message = message ? message + strspn(message, " ") : "";
+    snprintf(r->reason, sizeof r->reason, "%s", explain(message, buffer, sizeof buffer));
+}
+
+/* Reads Check's TAP file, a test at a time: its line, and the lines its message ran on to. */
 static size_t read_tap(const char *tap_file, struct result **results)
 {
     FILE *in = fopen(tap_file, "r");
@@ -121,40 +234,54 @@ static size_t read_tap(const char *tap_file, struct result **results)
         exit(1);
     }
     size_t count = 0, capacity = 0;
-    char line[2048];
-    while (fgets(line, sizeof line, in) != NULL) {
-        bool passed = strncmp(line, "ok ", 3) == 0;
-        if (!passed && strncmp(line, "not ok ", 7) != 0)
-            continue;
-        char *fields = strstr(line, " - ");
-        if (fields == NULL)
-            continue;
-        fields += 3;
+    char *line = NULL, *entry = NULL;
+    size_t line_capacity = 0, entry_length = 0;
+    while (getline(&line, &line_capacity, in) != -1) {
         line[strcspn(line, "\n")] = '\0';
-        char *file = strtok(fields, ":");
-        char *test_case = strtok(NULL, ":");
-        char *test = strtok(NULL, ":");
-        char *message = strtok(NULL, "");
-        if (file == NULL || test_case == NULL || test == NULL)
-            continue;
-        if (count == capacity) {
-            capacity = capacity ? 2 * capacity : 32;
-            *results = realloc(*results, capacity * sizeof **results);
-            if (*results == NULL) {
-                perror("read_tap");
-                exit(1);
-            }
+        size_t read = count + (entry != NULL);   /* tests read so far, the current one too */
+        bool next_test = starts_test_line(line, read + 1);
+        if (entry != NULL && (next_test || is_plan_line(line, read))) {
+            add_result(entry, results, &count, &capacity);
+            free(entry);
+            entry = NULL;
+            entry_length = 0;
         }
-        struct result *r = &(*results)[count++];
-        char buffer[1024];
-        r->passed = passed;
-        snprintf(r->test_case, sizeof r->test_case, "%s", test_case);
-        snprintf(r->test, sizeof r->test, "%s", test);
-        message = message ? message + strspn(message, " ") : "";
-        snprintf(r->reason, sizeof r->reason, "%s", explain(message, buffer, sizeof buffer));
+        if (!next_test && entry == NULL)
+            continue;   /* the plan line "1..N" */
+        size_t line_length = strlen(line);
+        char *longer = realloc(entry, entry_length + line_length + 2);
+        if (longer == NULL) {
+            perror("read_tap");
+            exit(1);
+        }
+        entry = longer;
+        if (entry_length > 0)
+            entry[entry_length++] = '\n';   /* kept, to become a space in the reason */
+        memcpy(entry + entry_length, line, line_length + 1);
+        entry_length += line_length;
     }
+    if (entry != NULL) {
+        add_result(entry, results, &count, &capacity);
+        free(entry);
+    }
+    free(line);
     fclose(in);
     return count;
+}
+
+/* Makes every name and reason one line of valid UTF-8 (one_line_of_utf8), as the reports
+ * need: TAP has a line per test, and JUnit XML must be valid UTF-8. */
+static void make_printable(struct result *results, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        char text[sizeof results[i].reason];
+        one_line_of_utf8(results[i].test_case, text, sizeof results[i].test_case);
+        memcpy(results[i].test_case, text, sizeof results[i].test_case);
+        one_line_of_utf8(results[i].test, text, sizeof results[i].test);
+        memcpy(results[i].test, text, sizeof results[i].test);
+        one_line_of_utf8(results[i].reason, text, sizeof results[i].reason);
+        memcpy(results[i].reason, text, sizeof results[i].reason);
+    }
 }
 
 /* In a build with ThreadSanitizer, a test whose process stopped on a report fails with the
@@ -324,6 +451,7 @@ int main(int argc, char **argv)
     const char *race_results_file = getenv("KIT_RACE_RESULTS");
     if (race_results_file != NULL && *race_results_file != '\0')
         fail_tests_that_raced(race_results_file, results, count);
+    make_printable(results, count);
     size_t failed = 0;
     for (size_t i = 0; i < count; i++) {
         if (results[i].passed)
