@@ -2,7 +2,8 @@
  *
  * Each test traces a small run into a fresh temporary folder and reads back the files that
  * trace_close() wrote. Nothing here depends on how long anything took: the tests look only at
- * which events, lanes and arrows are there. The kit's test runner provides main().
+ * which events, lanes and arrows are there. The kit's test runner provides main(), and
+ * suite.c the suite.
  */
 #include "kit_check.h"
 
@@ -12,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common_tests.h"
 #include "sync.h"
 #include "trace.h"
 
@@ -412,9 +414,8 @@ START_TEST(working_and_waiting_spans_are_told_apart)
 }
 END_TEST
 
-Suite *kit_suite(void)
+TCase *tracer_tests(void)
 {
-    Suite *suite = suite_create("trace");
     TCase *tc = kit_tcase("tracer", 10); /* tcase_set_timeout(tc, 10), and catches exit() */
     tcase_add_test(tc, open_close_writes_three_files);
     tcase_add_test(tc, threads_and_mutex_give_lanes_and_arrows);
@@ -426,6 +427,5 @@ Suite *kit_suite(void)
     tcase_add_test(tc, can_trace_several_runs_in_one_process);
     tcase_add_test(tc, names_and_labels_are_escaped);
     tcase_add_test(tc, working_and_waiting_spans_are_told_apart);
-    suite_add_tcase(suite, tc);
-    return suite;
+    return tc;
 }
