@@ -10,6 +10,12 @@
 # line per lesson: lesson, passed, tests, points earned, points possible). Points come
 # from tests/points. A lesson that does not compile scores 0 with the compiler's message, and
 # grading goes on. Exit status: 0 if every test of every lesson passed, 1 otherwise.
+#
+# Races: a racy exercise can pass a test by luck, so each suite runs twice. First built with
+# ThreadSanitizer (reports in build/reports/IMPL/races/), where only a race report counts: the
+# test that made it fails, with the two racing accesses as its reason. Then as it is, for every
+# other kind of failure. KIT_RACE_CHECK=no leaves the first run out (a quicker look, not a
+# grade); so does SANITIZE, which builds the one run with that sanitizer.
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,6 +31,37 @@ mkdir -p "$reports"
 suite_timeout=${KIT_SUITE_TIMEOUT:-600}
 # Output kept from a suite: a test that prints without end must not fill the disk.
 output_limit=1048576
+race_check=${KIT_RACE_CHECK:-yes}
+[ -n "${SANITIZE:-}" ] && race_check=no
+# Tests run slower under ThreadSanitizer; a test that runs out of time there is not graded
+# there (only race reports are), but the longer timeout lets more of the suite run.
+race_timeout_multiplier=$(awk -v m="${CK_TIMEOUT_MULTIPLIER:-1}" 'BEGIN { print 4 * m }')
+
+# run_suite BINARY LESSON_REPORTS: runs a lesson's test binary with its output cut at
+# output_limit, into LESSON_REPORTS.{tap,xml,results,log,status}.
+run_suite() {
+    # The suite's output goes through head, which keeps the first MiB and then closes the
+    # pipe; its exit status comes back through a file, as a pipe loses it.
+    { timeout "$suite_timeout" "$1" "$2.tap" "$2.xml" "$2.results" 2>&1
+      echo $? >"$2.status"; } | head -c "$output_limit" >"$2.log"
+}
+
+# race_pass LESSON: builds the lesson's tests with ThreadSanitizer and runs them, except those
+# racy on purpose. Prints the results file, or nothing if the build failed.
+race_pass() {
+    mkdir -p "$reports/races"
+    race_reports="$reports/races/$1"
+    rm -f "$race_reports.results"
+    if ! make -s --no-print-directory -C "$top/lessons/$1" IMPL="$impl" SANITIZE=thread \
+             KIT_DEPS_CHECKED=1 test-binary >"$race_reports.log" 2>&1; then
+        return
+    fi
+    race_binary=$(make -s --no-print-directory -C "$top/lessons/$1" IMPL="$impl" \
+                  SANITIZE=thread KIT_DEPS_CHECKED=1 print-test-binary)
+    CK_EXCLUDE_TAGS="${CK_EXCLUDE_TAGS:-} racy-on-purpose" \
+    CK_TIMEOUT_MULTIPLIER=$race_timeout_multiplier run_suite "$race_binary" "$race_reports"
+    [ -f "$race_reports.results" ] && echo "$race_reports.results"
+}
 
 # For a lesson that does not compile: every test, named from the source, failed.
 write_compile_failure_reports() {
@@ -89,7 +126,7 @@ total_points=0
 total_earned=0
 rows=""
 json_lessons=""
-echo "Grading $impl/${SANITIZE:+ built with -fsanitize=$SANITIZE}:"
+echo "Grading $impl/${SANITIZE:+ built with -fsanitize=$SANITIZE}$([ "$race_check" = yes ] && echo ", also built with ThreadSanitizer for races"):"
 for lesson in "$@"; do
     tap="$reports/$lesson.tap"
     xml="$reports/$lesson.xml"
@@ -109,10 +146,9 @@ for lesson in "$@"; do
         note="does not compile"
         write_compile_failure_reports "$lesson" "$tap" "$xml" "$results"
     else
-        # The suite's output goes through head, which keeps the first MiB and then closes
-        # the pipe; its exit status comes back through a file, as a pipe loses it.
-        { timeout "$suite_timeout" "$binary" "$tap" "$xml" "$results" 2>&1
-          echo $? >"$reports/$lesson.status"; } | head -c "$output_limit" >"$log"
+        race_results=""
+        [ "$race_check" = yes ] && race_results=$(race_pass "$lesson")
+        KIT_RACE_RESULTS=$race_results run_suite "$binary" "$reports/$lesson"
         status=$(cat "$reports/$lesson.status")
         note=""
         if [ -f "$results" ]; then

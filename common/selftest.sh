@@ -3,24 +3,35 @@
 #
 #   sh common/selftest.sh LESSON...
 #
-# Checks, for each lesson: the solutions build with zero warnings and pass every test, also
-# under ThreadSanitizer and AddressSanitizer; every exercise test fails on the untouched
-# student tree (a test that passes on a TODO stub asserts nothing); the demo runs to the end
-# from both trees and answers a bad argument with exit status 2; the diagrams render; the
-# slide deck builds and shows every image in a browser. Then the tracer's own tests, and that
-# the browser check fails on a deck with a broken image. Ends with "N passed, N failed"; exit
-# status 1 on any failure.
+# Checks, for each lesson: the solutions build with zero warnings and pass every test (which
+# grading runs twice, the second time built with ThreadSanitizer for races), also under
+# AddressSanitizer; every exercise test fails on the untouched student tree (a test that passes
+# on a TODO stub asserts nothing); the tests catch every classic wrong version in tests/LESSON/
+# wrong/; the demo runs to the end from both trees and answers a bad argument with exit status
+# 2; the diagrams render; the slide deck builds and shows every image in a browser. Then the
+# tracer's own tests, and that the browser check fails on a deck with a broken image.
+#
+# Lessons are checked side by side, KIT_TEST_JOBS at a time (default: one more than the cores,
+# since much of a lesson's check waits: on a deadlocked wrong version's timeout, on Chromium).
+# Each lesson's steps are printed when it ends, with the seconds it took; its log is
+# build/selftest/LESSON.log. Ends with "self-test: N passed, N failed"; exit status 1 on any
+# failure.
+#
+# Wrong versions only need to fail, so their tests run with a shorter timeout
+# (CK_TIMEOUT_MULTIPLIER=0.5 below: half of it): a deadlocked one fails in seconds
+# instead of waiting out the full timeout. So that a short timeout cannot be what catches a
+# wrong version that is merely slow, the solutions' own run uses the same short timeout.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 make="make --no-print-directory KIT_DEPS_CHECKED=1"
-log=build/selftest.log
-mkdir -p build
-: >"$log"
+mkdir -p build/selftest
+wrong_timeout_multiplier=0.5
 
+# step DESCRIPTION COMMAND...: runs the command, its output to the log, and reports.
 passed=0
 failed=0
-# step DESCRIPTION COMMAND...: runs the command, its output to the log, and reports.
+log=build/selftest/kit.log
 step() {
     description=$1
     shift
@@ -64,10 +75,10 @@ rejects_bad_arguments() {
             IFS=,
             set -- $case
             IFS=$old_ifs
-            "$folder/$program" "$@" >/dev/null 2>build/selftest-stderr
+            "$folder/$program" "$@" >/dev/null 2>"build/selftest/$lesson.stderr"
             status=$?
-            if [ "$status" -ne 2 ] || ! grep -q '^usage: ' build/selftest-stderr; then
-                echo "$program $*: exit status $status, stderr: $(cat build/selftest-stderr)"
+            if [ "$status" -ne 2 ] || ! grep -q '^usage: ' "build/selftest/$lesson.stderr"; then
+                echo "$program $*: exit status $status, stderr: $(cat "build/selftest/$lesson.stderr")"
                 return 1
             fi
         done
@@ -94,14 +105,32 @@ wrong_version_is_caught() {
     [ -n "$exercise" ] || { echo "$patch_file: first line must be 'exercise N: ...'"; return 1; }
     work="$top/build/wrong/$lesson/$name"
     rm -rf "$work"
-    mkdir -p "$work/src"
+    mkdir -p "$work/src" "$work/build"
     cp "solutions/$lesson"/* "$work/src/"
     patch -s -d "$work/src" <"$patch_file" || return 1
+    # The kit's own objects do not depend on the student's files: take them from the
+    # solutions' build (with their dates, so make sees them current) instead of compiling
+    # them again for every wrong version.
+    solutions_build=$($make -s -C "lessons/$lesson" IMPL=solutions print-build-folder)
+    for object in args io sync timing trace check_main race_report rival; do
+        cp -p "$solutions_build/$object.o" "$solutions_build/$object.d" "$work/build/" 2>/dev/null
+    done
     $make -C "lessons/$lesson" IMPL=solutions IMPL_DIR="$work/src" BUILD="$work/build" \
         EXTRA_CFLAGS=-w test-binary || return 1
-    CK_RUN_CASE="exercise $exercise" "$work/build/check-$lesson" "$work/results.tap"
-    if ! grep -q '^not ok ' "$work/results.tap"; then
-        echo "$name passes every test of exercise $exercise: the tests miss this bug"
+    CK_RUN_CASE="exercise $exercise" CK_TIMEOUT_MULTIPLIER=$wrong_timeout_multiplier \
+        "$work/build/check-$lesson" "$work/results.tap"
+    grep -q '^not ok ' "$work/results.tap" && return 0
+    # Grading also runs the tests built with ThreadSanitizer, where a race report fails the
+    # test that made it: some wrong versions (a relaxed order, a counter read without its
+    # lock) are caught only there.
+    $make -C "lessons/$lesson" IMPL=solutions IMPL_DIR="$work/src" BUILD="$work/build-races" \
+        SANITIZE=thread EXTRA_CFLAGS=-w test-binary || return 1
+    CK_RUN_CASE="exercise $exercise" CK_TIMEOUT_MULTIPLIER=4 \
+        CK_EXCLUDE_TAGS=racy-on-purpose \
+        "$work/build-races/check-$lesson" "$work/races.tap" "$work/races.xml" "$work/races.results"
+    if ! grep -q "	ThreadSanitizer: " "$work/races.results"; then
+        echo "$name passes every test of exercise $exercise, also built with ThreadSanitizer:"
+        echo "the tests miss this bug"
         return 1
     fi
 }
@@ -111,27 +140,31 @@ slides_shown() {
     sh common/slides.sh "$1" && sh common/slides-check.sh "$1"
 }
 
+# The tests of the kit's own pieces (tests/common): the tracer, the rival, the runner.
 tracer_tests() {
     mkdir -p build/common
     cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -g -Wall -Wextra -Werror -pthread -Icommon \
-        $(pkg-config --cflags check) tests/common/*.c common/check_main.c common/trace.c \
-        common/sync.c common/timing.c common/args.c -o build/common/check-tracer $(pkg-config --libs check) &&
+        $(pkg-config --cflags check) tests/common/*.c common/check_main.c \
+        common/race_report.c common/rival.c common/trace.c common/sync.c common/timing.c \
+        common/args.c -o build/common/check-tracer $(pkg-config --libs check) &&
     build/common/check-tracer build/common/tracer.tap
 }
 
-for lesson in "$@"; do
+# check_lesson LESSON: every step for one lesson, in order, into build/selftest/LESSON.*
+check_lesson() {
+    lesson=$1
+    log=build/selftest/$lesson.log
+    : >"$log"
+    started=$(date +%s)
     step "$lesson: solutions build with zero warnings" \
         $make -C "lessons/$lesson" IMPL=solutions EXTRA_CFLAGS=-Werror all test-binary
     step "$lesson: student tree builds" $make -C "lessons/$lesson" IMPL=lessons all test-binary
-    step "$lesson: solutions pass every test" sh common/grade.sh solutions "$lesson"
-    step "$lesson: solutions pass every test under ThreadSanitizer" \
-        env SANITIZE=thread CK_TIMEOUT_MULTIPLIER=4 TSAN_OPTIONS=halt_on_error=1 \
-        CK_EXCLUDE_TAGS=racy-on-purpose \
-        sh common/grade.sh solutions "$lesson"
+    step "$lesson: solutions pass every test, also built with ThreadSanitizer" \
+        env CK_TIMEOUT_MULTIPLIER=$wrong_timeout_multiplier sh common/grade.sh solutions "$lesson"
     step "$lesson: solutions pass every test under AddressSanitizer and UBSan" \
         env SANITIZE=address,undefined CK_TIMEOUT_MULTIPLIER=4 \
         UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 sh common/grade.sh solutions "$lesson"
-    sh common/grade.sh lessons "$lesson" >>"$log" 2>&1
+    KIT_RACE_CHECK=no sh common/grade.sh lessons "$lesson" >>"$log" 2>&1
     step "$lesson: every exercise test fails on the TODO stubs" \
         stubs_fail_every_exercise_test "$lesson"
     for patch_file in tests/"$lesson"/wrong/*.patch; do
@@ -145,7 +178,40 @@ for lesson in "$@"; do
     step "$lesson: diagrams render" $make -C "lessons/$lesson" IMPL=solutions diagrams
     step "$lesson: diagrams are all there" diagrams_rendered "$lesson"
     step "$lesson: slides build, and Chromium shows every image" slides_shown "$lesson"
+    echo "$lesson: $passed passed, $failed failed, in $(($(date +%s) - started)) s"
+    echo "$passed $failed" >"build/selftest/$lesson.counts"
+}
+
+# One lesson, as a job of the run below: its report is printed whole when it ends.
+if [ "${1:-}" = --lesson ]; then
+    check_lesson "$2" >"build/selftest/$2.out" 2>&1
+    cat "build/selftest/$2.out"
+    exit 0
+fi
+
+started=$(date +%s)
+# The decks need pandoc and Chromium: installed once here, not by every lesson's job at once.
+sh common/deps.sh slides || exit 1
+rm -f build/selftest/*.counts
+jobs=${KIT_TEST_JOBS:-$(($(nproc) + 1))}
+echo "self-test: $# lessons, $jobs at a time"
+# The lessons with the most wrong versions take longest: they start first.
+for lesson in "$@"; do
+    echo "$(ls tests/"$lesson"/wrong/*.patch 2>/dev/null | wc -l) $lesson"
+done | sort -rn | cut -d' ' -f2 | xargs -P "$jobs" -n 1 sh common/selftest.sh --lesson
+for lesson in "$@"; do
+    if [ -f "build/selftest/$lesson.counts" ]; then
+        read -r lesson_passed lesson_failed <"build/selftest/$lesson.counts"
+        passed=$((passed + lesson_passed))
+        failed=$((failed + lesson_failed))
+    else
+        echo "FAIL $lesson: its check did not finish (see build/selftest/$lesson.log)"
+        failed=$((failed + 1))
+    fi
 done
+
+log=build/selftest/kit.log
+: >"$log"
 step "tracer: its own tests pass" tracer_tests
 step "slides: the browser check fails on a deck with a broken image" \
     sh common/slides-check.sh --broken
@@ -159,5 +225,5 @@ if [ -d .git ]; then
     step "GitHub Classroom set-up matches tests/points" classroom_set_up_is_current
 fi
 
-echo "self-test: $passed passed, $failed failed"
+echo "self-test: $passed passed, $failed failed, in $(($(date +%s) - started)) s"
 [ "$failed" -eq 0 ]

@@ -17,9 +17,14 @@ cd "$top" || exit 1
 out=build/slides
 mkdir -p "$out/shots"
 
+# Each Chromium gets a profile of its own, so that decks can be checked side by side.
 chromium_run() {
+    profile=$(mktemp -d) || return 1
     timeout 120 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars \
-        --window-size=1280,720 --virtual-time-budget=5000 "$@" 2>/dev/null
+        --user-data-dir="$profile" --window-size=1280,720 --virtual-time-budget=5000 "$@" 2>/dev/null
+    ran=$?
+    rm -rf "$profile"
+    return $ran
 }
 
 # body_attribute HTML-DUMP NAME: the value of the body's attribute NAME.

@@ -22,14 +22,22 @@ for dot_file in slides/concepts/*.dot; do
     [ -e "$dot_file" ] || continue
     png="$out/concepts/$(basename "$dot_file" .dot).png"
     if [ ! -s "$png" ] || [ "$dot_file" -nt "$png" ]; then
-        dot -Tpng -Gdpi=110 "$dot_file" -o "$png" || { echo "slides: cannot draw $dot_file" >&2; exit 1; }
+        # Drawn aside and moved into place, so that decks built side by side never read half
+        # a picture.
+        dot -Tpng -Gdpi=110 "$dot_file" -o "$png.$$" && mv "$png.$$" "$png" ||
+            { echo "slides: cannot draw $dot_file" >&2; exit 1; }
     fi
 done
 
 # Chromium, headless, as root needs --no-sandbox; its own messages (D-Bus, GPU) are noise.
+# Each Chromium gets a profile of its own, so that decks can be printed side by side.
 chromium_pdf() {
+    profile=$(mktemp -d) || return 1
     timeout 120 chromium --headless --no-sandbox --disable-gpu --no-pdf-header-footer \
-        --print-to-pdf="$2" "file://$top/$1" >/dev/null 2>&1
+        --user-data-dir="$profile" --print-to-pdf="$2" "file://$top/$1" >/dev/null 2>&1
+    printed=$?
+    rm -rf "$profile"
+    return $printed
 }
 
 status=0
