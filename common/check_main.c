@@ -67,6 +67,16 @@ TCase *kit_tcase(const char *name, int timeout_seconds)
     return test_case;
 }
 
+double kit_scaled_seconds(double seconds)
+{
+    const char *text = getenv("CK_TIMEOUT_MULTIPLIER");
+    if (text == NULL)
+        return seconds;
+    char *end;
+    double multiplier = strtod(text, &end);
+    return end != text && *end == '\0' && multiplier > 0 ? seconds * multiplier : seconds;
+}
+
 /* Turns Check's terse reasons into what a student should look at. */
 static const char *explain(const char *message, char *buffer, size_t size)
 {

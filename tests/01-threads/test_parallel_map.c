@@ -243,7 +243,7 @@ static long meet_the_others(long job)
 {
     struct timespec deadline;
     clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += 3;
+    deadline.tv_sec += (time_t)kit_scaled_seconds(3);   /* 3 s, more with CK_TIMEOUT_MULTIPLIER */
     pthread_mutex_lock(&meeting_lock);
     arrived++;
     pthread_cond_broadcast(&meeting_changed);
@@ -402,7 +402,9 @@ static long processes_expected;
 static long meet_the_other_processes(long job)
 {
     atomic_fetch_add(processes_arrived, 1);
-    for (int poll = 0; poll < 3000; poll++) {   /* 3000 polls of 1 ms: 3 s at least */
+    /* Polls of 1 ms: 3 s at least, more with CK_TIMEOUT_MULTIPLIER. */
+    long polls = (long)(kit_scaled_seconds(3) * 1000);
+    for (long poll = 0; poll < polls; poll++) {
         if (atomic_load(processes_arrived) >= processes_expected)
             return job;
         struct timespec pause = { 0, 1000 * 1000 };

@@ -31,7 +31,8 @@ static pthread_mutex_t meeting_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t meeting_changed = PTHREAD_COND_INITIALIZER;
 static int arrived;
 
-/* Waits in the window, up to 2 s, until a second thread is in it too. */
+/* Waits in the window, up to 2 s (more with CK_TIMEOUT_MULTIPLIER), until a second thread is
+ * in it too. */
 static void meet_in_the_window(void)
 {
     if (window_account != NULL && pthread_mutex_trylock(&window_account->lock) == EBUSY)
@@ -40,7 +41,7 @@ static void meet_in_the_window(void)
         pthread_mutex_unlock(&window_account->lock);
     struct timespec deadline;
     clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += 2;
+    deadline.tv_sec += (time_t)kit_scaled_seconds(2);
     pthread_mutex_lock(&meeting_lock);
     arrived++;
     pthread_cond_broadcast(&meeting_changed);

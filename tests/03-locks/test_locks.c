@@ -39,7 +39,7 @@ static void join_thread(pthread_t thread)
     ck_assert_msg(pthread_join(thread, NULL) == 0, "pthread_join failed");
 }
 
-/* Long enough for a thread that is not blocked to get well past where it was. */
+/* Long enough for a thread that is not blocked to get well past where it was: 50 ms. */
 static void give_other_threads_time(void)
 {
     struct timespec pause = { 0, 50 * 1000 * 1000 };
@@ -744,10 +744,16 @@ static void check_lock_is_one_atomic_step(const struct spinlock_kind *kind)
     struct spin_call call = { .kind = kind, .lock = rival_lock };
     pthread_t thread;
     start_thread(&thread, take_and_leave, &call);
-    /* Until the thread has tried to write the lock (a few seconds at most, on a busy machine),
-     * then a moment more, in which a right lock keeps spinning. */
-    for (int wait = 0; wait < 100 && !rival_has_run(); wait++)
+    /* Until the thread has tried to write the lock or has gone in without writing it (a
+     * right lock writes within moments; 8 s, and more with CK_TIMEOUT_MULTIPLIER, is for a
+     * machine so busy that the thread hardly runs), then a moment more, in which a right lock
+     * keeps spinning. */
+    double patience = kit_scaled_seconds(8);
+    for (double waited = 0; waited < patience; waited += 0.05) {
+        if (rival_has_run() || atomic_load(&call.entered))
+            break;
         give_other_threads_time();
+    }
     bool tried_to_write = rival_has_run();
     give_other_threads_time();
     bool entered_beside_rival = atomic_load(&call.entered);

@@ -702,7 +702,7 @@ static int recording_job(size_t index, unsigned worker, void *context)
         record->thread_of_worker[worker] = pthread_self();   /* only worker `worker` writes it */
     if (record->wait_for > 0) {
         atomic_fetch_add(&record->arrived, 1);
-        double give_up = now_seconds() + 3;
+        double give_up = now_seconds() + kit_scaled_seconds(3);
         while (atomic_load(&record->arrived) < record->wait_for && now_seconds() < give_up)
             sleep_ms(1);
         if (atomic_load(&record->arrived) >= record->wait_for)
