@@ -24,6 +24,7 @@
 #include "args.h"
 #include "balanced.h"
 #include "chunks.h"
+#include "cycle.h"
 #include "draw.h"
 #include "handoff.h"
 #include "quadratic.h"
@@ -38,6 +39,9 @@ static const char usage_text[] =
 /* The source's run: twenty steps from 3. */
 #define SOURCE_X0 3
 #define SOURCE_STEPS 20
+/* Modulo m the values repeat, so x(n) for an n far beyond any loop is a few steps away. */
+#define FAR_N UINT64_C(1000000000000000000)
+#define FAR_N_TEXT "10^18"
 /* How long a step of the racy chain with step 0 held waits for the others, at most. */
 #define HOLD_MS 200.0
 
@@ -144,6 +148,27 @@ static uint64_t run_chain(long count, uint64_t modulus, bool racy, bool hold, lo
     return result;
 }
 
+/* quadratic_step_mod as a step for cycle.h; the context is the modulus. */
+static uint64_t quadratic_cycle_step(uint64_t x, void *context)
+{
+    const uint64_t *modulus = context;
+    return quadratic_step_mod(x, *modulus);
+}
+
+/* x(FAR_N) from the cycle the values fall into modulo m (cycle.c, given): the tail and the
+ * period, and which x(k) of the first tail + period values x(FAR_N) equals. */
+static void far_value(uint64_t m)
+{
+    uint64_t x0 = SOURCE_X0 % m;
+    struct cycle cycle = cycle_find(x0, quadratic_cycle_step, &m);
+    uint64_t value = cycle_value_at(x0, FAR_N, cycle, quadratic_cycle_step, &m);
+    uint64_t same_as = FAR_N < cycle.tail ? FAR_N
+                                          : cycle.tail + (FAR_N - cycle.tail) % cycle.period;
+    printf("  %-46s %12" PRIu64 "   = x(%" PRIu64 "): tail %" PRIu64 ", period %" PRIu64 "\n",
+           "x(" FAR_N_TEXT "), from the cycle (given, cycle.c)", value, same_as, cycle.tail,
+           cycle.period);
+}
+
 /* Seconds per call of the plain loop over `count` steps: the median of `repeat` batches, each
  * long enough (a thousand calls) for the clock to see it. */
 static double time_loop(long count, uint64_t modulus, long repeat)
@@ -187,6 +212,7 @@ static void source_recurrence(const struct options *options)
         return;
     }
     printf("  %-46s %12" PRIu64 "\n", "plain loop (exercise 1)", expected);
+    far_value(m);
     long steps_run;
     uint64_t chained = run_chain(SOURCE_STEPS, m, false, false, &steps_run);
     if (steps_run == 0) {

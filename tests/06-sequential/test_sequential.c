@@ -7,7 +7,8 @@
  * one lets one start on the value step 0 has not written yet, on every run. The scans are
  * run with every thread count from 1 to 8, on n = 0, 1, fewer steps than threads, and more;
  * and once with each thread's first map slowed down, so that a phase that does not wait for
- * the one before reads results that are not there yet.
+ * the one before reads results that are not there yet. The cycle detection (given) is checked
+ * against a table of the values seen and against a plain loop.
  */
 #include <pthread.h>
 #include <sched.h>
@@ -19,6 +20,7 @@
 
 #include "affine.h"
 #include "balanced.h"
+#include "cycle.h"
 #include "handoff.h"
 #include "kit_check.h"
 #include "quadratic.h"
@@ -71,6 +73,137 @@ START_TEST(scan_sequential_matches_a_plain_loop)
     ck_assert_uint_eq(result.sum, sum);
     struct affine summary = chunk_summary(&r, 10, 60);
     ck_assert_uint_eq(affine_apply(summary, out[9]), out[59]);
+}
+END_TEST
+
+/* ---- given: the cycle modulo m, and x(n) for a huge n ------------------------------------- */
+
+/* The quadratic step modulo m, written here (exercise 1 may not be done yet), counting its
+ * calls. x < m <= 2^32, so x*x fits in 64 bits and x*x - x + 1 is exact. */
+struct modular_steps {
+    uint64_t m;
+    uint64_t calls;
+};
+
+static uint64_t modular_step(uint64_t x, void *context)
+{
+    struct modular_steps *steps = context;
+    steps->calls++;
+    return (x * x - x + 1) % steps->m;
+}
+
+/* The tail and period the slow way: remember at which k each value was first seen; the first
+ * value seen twice closes the cycle. */
+static struct cycle cycle_by_table(uint64_t x0, uint64_t m)
+{
+    long *first_seen = malloc(m * sizeof *first_seen);
+    ck_assert_ptr_nonnull(first_seen);
+    for (uint64_t v = 0; v < m; v++)
+        first_seen[v] = -1;
+    struct modular_steps steps = { m, 0 };
+    uint64_t x = x0;
+    long k = 0;
+    for (; first_seen[x] < 0; k++) {
+        first_seen[x] = k;
+        x = modular_step(x, &steps);
+    }
+    struct cycle cycle = { (uint64_t)first_seen[x], (uint64_t)(k - first_seen[x]) };
+    free(first_seen);
+    return cycle;
+}
+
+/* Random moduli, small enough for a table and for long runs round their cycles, and the
+ * source material's: 100000. */
+static void random_start(uint64_t *x0, uint64_t *m, int i)
+{
+    *m = i == 0 ? 100000 : 1 + next_random() % 3000;
+    *x0 = i == 0 ? 3 : next_random() % *m;
+}
+
+START_TEST(cycle_find_gives_the_first_repeat)
+{
+    for (int i = 0; i < 200; i++) {
+        uint64_t x0, m;
+        random_start(&x0, &m, i);
+        struct cycle expected = cycle_by_table(x0, m);
+        struct modular_steps steps = { m, 0 };
+        struct cycle found = cycle_find(x0, modular_step, &steps);
+        if (found.tail != expected.tail || found.period != expected.period)
+            ck_abort_msg("x0 = %llu, m = %llu: tail %llu and period %llu, expected %llu and %llu",
+                         (unsigned long long)x0, (unsigned long long)m,
+                         (unsigned long long)found.tail, (unsigned long long)found.period,
+                         (unsigned long long)expected.tail, (unsigned long long)expected.period);
+        if (steps.calls > 4 * (found.tail + found.period))
+            ck_abort_msg("x0 = %llu, m = %llu: %llu steps for a tail and a period of %llu",
+                         (unsigned long long)x0, (unsigned long long)m,
+                         (unsigned long long)steps.calls,
+                         (unsigned long long)(found.tail + found.period));
+    }
+}
+END_TEST
+
+START_TEST(cycle_value_at_matches_the_plain_loop)
+{
+    enum { LAST_N = 3000 };
+    for (int i = 0; i < 50; i++) {
+        uint64_t x0, m;
+        random_start(&x0, &m, i);
+        struct modular_steps steps = { m, 0 };
+        struct cycle cycle = cycle_find(x0, modular_step, &steps);
+        uint64_t x = x0;   /* x(n), by the plain loop */
+        for (uint64_t n = 0; n <= LAST_N; n++) {
+            uint64_t got = cycle_value_at(x0, n, cycle, modular_step, &steps);
+            if (got != x)
+                ck_abort_msg("x0 = %llu, m = %llu: x(%llu) = %llu, the loop gives %llu",
+                             (unsigned long long)x0, (unsigned long long)m,
+                             (unsigned long long)n, (unsigned long long)got,
+                             (unsigned long long)x);
+            x = modular_step(x, &steps);
+        }
+    }
+}
+END_TEST
+
+START_TEST(cycle_gives_x_of_10_to_the_18)
+{
+    /* The source material's run modulo 100000: x7 = x15 = 95807 and x12 = x20 = 35443. */
+    struct modular_steps steps = { 100000, 0 };
+    uint64_t values[24];
+    values[0] = 3;
+    for (int k = 0; k < 23; k++)
+        values[k + 1] = modular_step(values[k], &steps);
+    ck_assert_uint_eq(values[7], 95807);
+    ck_assert_uint_eq(values[15], 95807);
+    ck_assert_uint_eq(values[12], 35443);
+    ck_assert_uint_eq(values[20], 35443);
+    struct cycle cycle = cycle_find(3, modular_step, &steps);
+    ck_assert_uint_eq(cycle.tail, 7);
+    ck_assert_uint_eq(cycle.period, 8);
+
+    /* 10^18 - 7 leaves 1 when divided by 8, so x(10^18) = x(8), and no more than
+     * tail + period steps may be taken to find it. */
+    uint64_t n = UINT64_C(1000000000000000000);
+    steps.calls = 0;
+    ck_assert_uint_eq(cycle_value_at(3, n, cycle, modular_step, &steps), values[8]);
+    ck_assert_uint_eq(values[8], 85443);
+    ck_assert_uint_le(steps.calls, cycle.tail + cycle.period);
+
+    /* Other moduli: x(10^18) and x(2^64 - 1) are the values the cycle predicts. */
+    for (int i = 1; i < 50; i++) {
+        uint64_t x0, m;
+        random_start(&x0, &m, i);
+        struct modular_steps random_steps = { m, 0 };
+        cycle = cycle_find(x0, modular_step, &random_steps);
+        uint64_t huge[] = { n, UINT64_MAX };
+        for (int h = 0; h < 2; h++) {
+            uint64_t k = cycle.tail + (huge[h] - cycle.tail) % cycle.period;
+            uint64_t predicted = x0;
+            for (uint64_t step = 0; step < k; step++)
+                predicted = modular_step(predicted, &random_steps);
+            ck_assert_uint_eq(cycle_value_at(x0, huge[h], cycle, modular_step, &random_steps),
+                              predicted);
+        }
+    }
 }
 END_TEST
 
@@ -445,6 +578,9 @@ Suite *kit_suite(void)
     TCase *given = kit_tcase("given", 0);
     tcase_add_test(given, affine_then_is_first_then_second_and_associative);
     tcase_add_test(given, scan_sequential_matches_a_plain_loop);
+    tcase_add_test(given, cycle_find_gives_the_first_repeat);
+    tcase_add_test(given, cycle_value_at_matches_the_plain_loop);
+    tcase_add_test(given, cycle_gives_x_of_10_to_the_18);
     suite_add_tcase(suite, given);
 
     TCase *exercise1 = kit_tcase("exercise 1", 5);
