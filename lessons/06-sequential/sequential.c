@@ -1,7 +1,9 @@
-/* sequential.c - lesson 06: an inherently sequential task, and one that only looks like it.
+/* sequential.c - lesson 06: a sequential task, its cycle modulo m, and one that only looks
+ * sequential.
  *
  * Part 1, the source's recurrence x -> x*x - x + 1, twenty times from 3, modulo 100000: the
- * plain loop (exercise 1) against a thread per step handing the value on (exercise 2),
+ * plain loop (exercise 1), x(10^18) from the cycle the values fall into (cycle.c, given),
+ * against a thread per step handing the value on (exercise 2),
  * measured; then the source's own version, with no waiting, run many times and counted.
  * Part 2, the linear recurrence x(k+1) = a(k)*x(k) + b(k): the plain loop against the
  * parallel scan (exercise 3), the balanced scan and the reduction (exercise 4), measured.
@@ -445,7 +447,7 @@ int main(int argc, char **argv)
     }
     if (options.trace_prefix != NULL)
         return traced_run(&options);
-    printf("Lesson 06: an inherently sequential task\n\n");
+    printf("Lesson 06: a sequential task, and when it is not\n\n");
     source_recurrence(&options);
     linear_recurrence(&options);
     return 0;
