@@ -36,6 +36,7 @@ step() {
     description=$1
     shift
     echo "=== $description" >>"$log"
+    step_started=$(date +%s)
     if "$@" >>"$log" 2>&1; then
         passed=$((passed + 1))
         echo "ok   $description"
@@ -43,6 +44,7 @@ step() {
         failed=$((failed + 1))
         echo "FAIL $description (see $log)"
     fi
+    echo "=== $(($(date +%s) - step_started)) s" >>"$log"
 }
 
 # Every test in a test case named "exercise N" must fail on the student tree.
@@ -94,6 +96,20 @@ diagrams_rendered() {
     [ -s "slides/diagrams/$1-trace.json" ]
 }
 
+# seed_build FROM TO SOURCES_FROM SOURCES_TO: a wrong version's build folder starts as a copy of
+# the solutions' objects, with the dependency lists pointed at its own folders, so that make
+# compiles again only what the patch changed (and what includes it) instead of everything.
+seed_build() {
+    mkdir -p "$2"
+    [ -d "$1" ] || return 0
+    for object in "$1"/*.o; do
+        [ -f "$object" ] || continue
+        name=$(basename "$object" .o)
+        cp -p "$object" "$2/"
+        sed "s|$1/|$2/|g; s|$3/|$4/|g" "$1/$name.d" >"$2/$name.d"
+    done
+}
+
 # Each tests/LESSON/wrong/NAME.patch turns the reference solution into a classic wrong version
 # (its first line says which exercise and what is wrong). The tests of that exercise must
 # catch every one of them.
@@ -106,15 +122,12 @@ wrong_version_is_caught() {
     work="$top/build/wrong/$lesson/$name"
     rm -rf "$work"
     mkdir -p "$work/src" "$work/build"
-    cp "solutions/$lesson"/* "$work/src/"
+    # With their dates kept, so that only the files the patch changes are newer than the
+    # solutions' objects.
+    cp -p "solutions/$lesson"/* "$work/src/"
     patch -s -d "$work/src" <"$patch_file" || return 1
-    # The kit's own objects do not depend on the student's files: take them from the
-    # solutions' build (with their dates, so make sees them current) instead of compiling
-    # them again for every wrong version.
     solutions_build=$($make -s -C "lessons/$lesson" IMPL=solutions print-build-folder)
-    for object in args io sync timing trace check_main race_report rival; do
-        cp -p "$solutions_build/$object.o" "$solutions_build/$object.d" "$work/build/" 2>/dev/null
-    done
+    seed_build "$solutions_build" "$work/build" "$top/solutions/$lesson" "$work/src"
     $make -C "lessons/$lesson" IMPL=solutions IMPL_DIR="$work/src" BUILD="$work/build" \
         EXTRA_CFLAGS=-w test-binary || return 1
     CK_RUN_CASE="exercise $exercise" CK_TIMEOUT_MULTIPLIER=$wrong_timeout_multiplier \
@@ -123,6 +136,8 @@ wrong_version_is_caught() {
     # Grading also runs the tests built with ThreadSanitizer, where a race report fails the
     # test that made it: some wrong versions (a relaxed order, a counter read without its
     # lock) are caught only there.
+    seed_build "$top/build/solutions-thread/$lesson" "$work/build-races" \
+        "$top/solutions/$lesson" "$work/src"
     $make -C "lessons/$lesson" IMPL=solutions IMPL_DIR="$work/src" BUILD="$work/build-races" \
         SANITIZE=thread EXTRA_CFLAGS=-w test-binary || return 1
     CK_RUN_CASE="exercise $exercise" CK_TIMEOUT_MULTIPLIER=4 \
