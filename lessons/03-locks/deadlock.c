@@ -316,7 +316,7 @@ void show_lock_ordering(unsigned threads, long hold_ms)
     for (unsigned t = 0; t < threads; t++)
         finished += ring.threads[t].got_second;
     printf("  The same %u threads, each taking the lower of its two mutexes first "
-           "(thread %u: A then %c):\n  %u of %u finished, with plain mutex_lock(): in one "
+           "(thread %u: A then %c):\n  %u of %u finished, with mutex_lock(): in one "
            "global order, no cycle can form.\n", threads, threads, mutex_name(threads - 1),
            finished, threads);
 }

@@ -15,7 +15,8 @@
 /* Each thread takes its own mutex first and its neighbour's second. To make the bad
  * interleaving happen every time rather than now and then, each thread waits until every
  * thread holds its first mutex before it asks for its second. It asks with mutex_trylock(),
- * again and again with growing pauses, for about patience_ms, then gives up; it keeps holding
+ * again and again with pauses that double from 1 ms up to 16 ms, until the pauses add up to
+ * patience_ms, then gives up; it keeps holding
  * its first mutex until every thread has got its second or given up, so what they report is
  * one moment in which they all waited at once. main then joins them, draws the wait-for
  * graph (thread -> the mutex it waits for -> the thread holding that mutex -> ...) and looks for
@@ -32,7 +33,7 @@ bool finish_deadlock(struct deadlock_run *run, const char *waitfor_path);
 
 /* The same threads and mutexes, but every thread takes the lower of its two mutexes first
  * (thread 2 of two takes A then B, like thread 1). Each holds both for hold_ms, then lets go.
- * Plain mutex_lock() is safe here: no cycle can form, so every thread finishes. */
+ * mutex_lock(), with no limit on its wait, is safe here: no cycle can form, so every thread finishes. */
 void show_lock_ordering(unsigned threads, long hold_ms);
 
 #endif

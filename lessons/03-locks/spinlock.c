@@ -44,7 +44,7 @@ int ttas_init(struct ttas_spinlock *lock)
 
 void ttas_lock(struct ttas_spinlock *lock)
 {
-    /* TODO(exercise 4): wait with plain atomic loads while the lock is held; when it looks
+    /* TODO(exercise 4): wait with relaxed atomic loads while the lock is held; when it looks
      * free, try to take it with one atomic exchange, and start again if someone was faster. */
     (void)lock;
 }

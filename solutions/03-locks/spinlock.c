@@ -45,7 +45,7 @@ int ttas_init(struct ttas_spinlock *lock)
 void ttas_lock(struct ttas_spinlock *lock)
 {
     for (;;) {
-        /* Test: wait with plain reads. Every waiter keeps a shared copy of the cache line and
+        /* Test: wait with relaxed atomic loads. Every waiter keeps a shared copy of the cache line and
          * reads it from its own cache, so while the lock is held the waiters make no traffic
          * and do not slow down the holder. Relaxed: this read decides nothing by itself. */
         while (atomic_load_explicit(&lock->held, memory_order_relaxed)) {
