@@ -11,8 +11,12 @@
  * the slot's old contents. A release store of `tail` paired with an acquire load of it makes
  * every write the producer made before the store visible to the consumer after the load. The
  * same pair on `head` keeps the producer from overwriting a slot the consumer is still reading.
- * With memory_order_relaxed on either pair the code compiles, usually works on x86, and is
- * still a data race that ThreadSanitizer reports and a weaker processor (ARM) can show.
+ * With memory_order_relaxed on either pair the code compiles and is a data race that
+ * ThreadSanitizer reports: relaxing the `tail` pair lets the consumer read a slot before the
+ * item is in it, relaxing the `head` pair lets the producer overwrite a slot still being read.
+ * It may seem to work on x86, whose processor keeps these accesses in order, but relaxed orders
+ * let the compiler reorder them on x86 too, and a weakly ordered processor (ARM) reorders them
+ * itself.
  *
  * Only for one producer and one consumer: two producers could both see the same free slot.
  */
