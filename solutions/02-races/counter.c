@@ -22,7 +22,8 @@ void counter_add_racy(long *counter)
 
 void counter_add_atomic(atomic_long *counter)
 {
-    /* One read-modify-write the hardware does indivisibly (on x86, `lock xadd`): no other
+    /* One read-modify-write the hardware does indivisibly (on x86-64, `lock add`, since the old
+     * value is not used; `lock xadd` when it is): no other
      * thread can get between the read and the write. The default ordering, sequentially
      * consistent, is more than a counter needs (memory_order_relaxed would do, since the
      * threads' joins publish the total), but it is never wrong. */
