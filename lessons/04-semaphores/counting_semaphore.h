@@ -4,8 +4,9 @@
  * free if the count is 0; post gives one back and wakes a thread that waits for it. Dijkstra
  * called the two operations P and V (from Dutch words for "try to take" and "raise").
  *
- * Started at 1, a semaphore is a lock; started at K, it lets at most K threads past at once;
- * started at 0, it is a signal that one thread sends and another waits for. POSIX has
+ * Started at 1, a semaphore can serve as a lock, but one with no owner: any thread may post
+ * it, and one post too many lets two threads in. Started at K, it lets at most K threads past
+ * at once; started at 0, it is a signal that one thread sends and another waits for. POSIX has
  * semaphores too (sem_t, <semaphore.h>), but macOS does not implement the unnamed ones
  * (sem_init fails there), so this lesson builds its own from the pieces every system has.
  */
