@@ -2,7 +2,7 @@
  *
  * This is a file you edit: exercise 2 is chain_run_step() at the end, marked TODO(exercise 2).
  * README.md says what to do, and `make hint EX=2` helps when you are stuck. The rest comes
- * finished: read chain_run_step_racy first, the source's version and its data race.
+ * finished: read chain_run_step_racy first, the source material's version and its data race.
  */
 #include "handoff.h"
 
@@ -74,8 +74,8 @@ uint64_t chain_run(struct handoff_chain *chain,
     return chain->value;
 }
 
-/* The source's code, in C: every thread reads the shared value, steps, and writes it back,
- * whenever it happens to run. If two threads read before either writes, both compute the
+/* The source material's code, in C: every thread reads the shared value, steps, and writes it
+ * back, whenever it happens to run. If two threads read before either writes, both compute the
  * same x(k+1) and a step is lost; if a later step runs first, the steps happen out of order.
  * This is a data race, undefined behaviour in C; ThreadSanitizer reports it. */
 void chain_run_step_racy(struct handoff_chain *chain, long k)

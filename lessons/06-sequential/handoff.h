@@ -1,12 +1,12 @@
-/* handoff.h - the source's "concurrent" version: one thread per step, each handing its
- * value to the next.
+/* handoff.h - the source material's "concurrent" version: one thread per step, each handing
+ * its value to the next.
  *
  * Step k needs x(k), which step k-1 computes: the steps form a chain, and no two of them can
- * run at the same time. The source starts a thread per step anyway, all sharing one `result`
- * variable, and each thread does result = f(result). In C that is a data race: nothing stops
- * step 5 from reading `result` before step 4 has written it. The chain here makes each step
- * wait for its turn: step k runs only once step k-1 has stored x(k) and handed it on. It then
- * gives the right answer, and, as the demo measures, runs slower than the plain loop: the
+ * run at the same time. The source material starts a thread per step anyway, all sharing one
+ * `result` variable, and each thread does result = f(result). In C that is a data race: nothing
+ * stops step 5 from reading `result` before step 4 has written it. The chain here makes each
+ * step wait for its turn: step k runs only once step k-1 has stored x(k) and handed it on. It
+ * then gives the right answer, and, as the demo measures, runs slower than the plain loop: the
  * threads cost more than they can ever save, since only one of them works at a time.
  */
 #ifndef HANDOFF_H
@@ -40,10 +40,10 @@ void chain_destroy(struct handoff_chain *chain);
 uint64_t chain_run(struct handoff_chain *chain,
                    void (*body)(struct handoff_chain *chain, long k));
 
-/* Given: the source's version, ported as it is: step k reads chain->value, steps, and writes
- * the result back, with no waiting at all. A data race (ThreadSanitizer reports it); most
- * runs still give the right answer, because each thread is usually done before the next one
- * has even started. The demo and the tests show what happens when it is not. */
+/* Given: the source material's version, ported as it is: step k reads chain->value, steps, and
+ * writes the result back, with no waiting at all. A data race (ThreadSanitizer reports it);
+ * most runs still give the right answer, because each thread is usually done before the next
+ * one has even started. The demo and the tests show what happens when it is not. */
 void chain_run_step_racy(struct handoff_chain *chain, long k);
 
 /* Exercise 2: step k's thread. Waits until it is step k's turn, applies chain->step to

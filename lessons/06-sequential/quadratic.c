@@ -1,4 +1,4 @@
-/* quadratic.c - the source's recurrence modulo m (quadratic.h).
+/* quadratic.c - the source material's recurrence modulo m (quadratic.h).
  *
  * This is a file you edit: exercise 1 is quadratic_step_mod and quadratic_iterate_mod below,
  * each marked TODO(exercise 1). README.md says what to do, and `make hint EX=1` helps when

@@ -1,4 +1,4 @@
-/* quadratic.h - the source's recurrence, x -> x*x - x + 1, modulo m.
+/* quadratic.h - the source material's recurrence, x -> x*x - x + 1, modulo m.
  *
  * From x = 3 the values are 3, 7, 43, 1807, 3263443, ... : each step squares the number of
  * digits, and after twenty steps the exact value has 1,418,066 bits. No C integer holds it,

@@ -1,12 +1,12 @@
 /* sequential.c - lesson 06: a sequential task, its cycle modulo m, and one that only looks
  * sequential.
  *
- * Part 1, the source's recurrence x -> x*x - x + 1, twenty times from 3, modulo 100000: the
- * plain loop (exercise 1), x(10^18) from the cycle the values fall into (cycle.c, given),
- * against a thread per step handing the value on (exercise 2),
- * measured; then the source's own version, with no waiting, run many times and counted.
- * Part 2, the linear recurrence x(k+1) = a(k)*x(k) + b(k): the plain loop against the
- * parallel scan (exercise 3), the balanced scan and the reduction (exercise 4), measured.
+ * Part 1, the source material's recurrence x -> x*x - x + 1, twenty times from 3, modulo
+ * 100000: the plain loop (exercise 1), x(10^18) from the cycle the values fall into (cycle.c,
+ * given), against a thread per step handing the value on (exercise 2), measured; then the
+ * source material's own version, with no waiting, run many times and counted. Part 2, the
+ * linear recurrence x(k+1) = a(k)*x(k) + b(k): the plain loop against the parallel scan
+ * (exercise 3), the balanced scan and the reduction (exercise 4), measured.
  *
  * With --trace PREFIX it instead traces one short hand-off chain (with --racy, the racy one,
  * its step 0 held so that it reads first and writes last). --draw-chain FILE and --draw-scan FILE
@@ -38,7 +38,7 @@ static const char usage_text[] =
     "[--modulus M] [--steps N] [--runs N] [--n N] [--threads N] [--repeat N] [--racy] "
     "[--trace PREFIX] [--draw-chain FILE.dot] [--draw-scan FILE.dot]";
 
-/* The source's run: twenty steps from 3. */
+/* The source material's run: twenty steps from 3. */
 #define SOURCE_X0 3
 #define SOURCE_STEPS 20
 /* Modulo m the values repeat, so x(n) for an n far beyond any loop is a few steps away. */
@@ -79,7 +79,7 @@ static bool built_with_thread_sanitizer(void)
 #endif
 }
 
-/* ---- Part 1: the steps of the source's recurrence ------------------------------------------ */
+/* ---- Part 1: the steps of the source material's recurrence --------------------------------- */
 
 /* What the chain's step function needs: the modulus, and for the racy runs with step 0 held,
  * how far the other steps have got. */
@@ -233,7 +233,7 @@ static void source_recurrence(const struct options *options)
         }
     }
 
-    printf("\n  The source's version: a thread per step, no waiting (a data race):\n");
+    printf("\n  The source material's version: a thread per step, no waiting (a data race):\n");
     if (built_with_thread_sanitizer()) {
         printf("  (not run under ThreadSanitizer, which would stop at its race; `make run`\n"
                "   shows it, and `sequential --steps 6 --racy --trace PREFIX` under TSan\n"

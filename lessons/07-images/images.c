@@ -1,8 +1,8 @@
 /* images.c - lesson 07: a folder of images, each made gray and half the size, on threads.
  *
- * The source's job: every image of a folder converted to grayscale, halved, and saved in
- * another folder. No image depends on another, so the images can be shared among threads in
- * any way at all, and the only question is how to share them well.
+ * The source material's job: every image of a folder converted to grayscale, halved, and
+ * saved in another folder. No image depends on another, so the images can be shared among
+ * threads in any way at all, and the only question is how to share them well.
  *
  * The program does the whole folder once on one thread (the sequential loop, the reference),
  * then on 1, 2, ... T threads with each schedule, static (contiguous blocks) and dynamic (a

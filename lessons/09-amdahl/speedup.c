@@ -1,10 +1,10 @@
 /* speedup.c - lesson 09: speedup measured, and held against Amdahl's law.
  *
- * The source's experiment: which of the 1000 numbers from 10^13 are prime, checked by trial
- * division on 1, 2, ... W workers. For each worker count it prints the median time of several
- * runs, the speedup over one worker, the efficiency (speedup / workers), and the Karp-Flatt
- * serial fraction the measurement implies. It then fits Amdahl's law to the measured times
- * and prints what the fitted law predicts beside what was measured.
+ * The source material's experiment: which of the 1000 numbers from 10^13 are prime, checked by
+ * trial division on 1, 2, ... W workers. For each worker count it prints the median time of
+ * several runs, the speedup over one worker, the efficiency (speedup / workers), and the
+ * Karp-Flatt serial fraction the measurement implies. It then fits Amdahl's law to the measured
+ * times and prints what the fitted law predicts beside what was measured.
  *
  *   --serial F    a synthetic job instead, whose serial fraction is F by construction: the
  *                 main thread computes alone for a share F of the one-worker time, then the

@@ -1,4 +1,4 @@
-/* quadratic.c - the source's recurrence modulo m (quadratic.h).
+/* quadratic.c - the source material's recurrence modulo m (quadratic.h).
  *
  * The reference solution of exercise 1: quadratic_step_mod and quadratic_iterate_mod.
  */
