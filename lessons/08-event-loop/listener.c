@@ -124,9 +124,11 @@ void stop_on_signals(int stop_write_fd)
         perror("sigaction SIGPIPE");
 }
 
-int wait_readable(int fd, int stop_fd)
+/* Waits until fd reports one of `events` (or an error, or its end) or the stop pipe is
+ * readable: 1 for fd, 0 for the stop, -1 with errno on error. */
+static int wait_for(int fd, short events, int stop_fd)
 {
-    struct pollfd watch[2] = { { .fd = fd, .events = POLLIN }, { .fd = stop_fd, .events = POLLIN } };
+    struct pollfd watch[2] = { { .fd = fd, .events = events }, { .fd = stop_fd, .events = POLLIN } };
     for (;;) {
         if (poll(watch, 2, -1) < 0) {
             if (errno == EINTR)
@@ -135,9 +137,24 @@ int wait_readable(int fd, int stop_fd)
         }
         if (watch[1].revents != 0)
             return 0;
-        if (watch[0].revents != 0)   /* data, end of file (POLLHUP) or an error: read says */
+        if (watch[0].revents != 0)   /* ready, at its end (POLLHUP) or broken: the call says */
             return 1;
     }
+}
+
+int wait_readable(int fd, int stop_fd)
+{
+    return wait_for(fd, POLLIN, stop_fd);
+}
+
+int wait_writable(int fd, int stop_fd)
+{
+    return wait_for(fd, POLLOUT, stop_fd);
+}
+
+bool out_of_fds_or_memory(int error)
+{
+    return error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM;
 }
 
 int accept_next_client(int listen_fd, int stop_fd, int *client_fd)
@@ -154,9 +171,9 @@ int accept_next_client(int listen_fd, int stop_fd, int *client_fd)
         /* Gone between poll and accept, or interrupted: wait again. */
         if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR || errno == ECONNABORTED)
             continue;
-        /* Out of fds or memory: poll would say "readable" again at once, so pause first. */
-        if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
-            sleep_ms(10);
+        /* poll would say "readable" again at once: pause first, or this loop spins. */
+        if (out_of_fds_or_memory(errno)) {
+            sleep_ms(OUT_OF_FDS_PAUSE_MS);
             continue;
         }
         return -1;

@@ -48,10 +48,28 @@ void stop_on_signals(int stop_write_fd);
  * fd is readable (or at its end: a read will not wait), 0 on stop, -1 with errno on error. */
 int wait_readable(int fd, int stop_fd);
 
+/* For the blocking servers: waits until fd has room to send or a stop is asked for. A client
+ * that never reads its replies fills the socket, and a blocking send() to it would wait for
+ * ever, stop or no stop. Returns 1 when fd is writable (or broken: a send will not wait), 0 on
+ * stop, -1 with errno on error. */
+int wait_writable(int fd, int stop_fd);
+
+/* How long a server that has run out of fds leaves its listening socket alone before it tries
+ * accept() again. The waiting client stays in the backlog, so the socket stays readable: a
+ * server that went straight back to poll, select or epoll_wait would be told "readable" at
+ * once, fail again, and spin at 100% CPU until a client leaves. */
+#define OUT_OF_FDS_PAUSE_MS 50
+
+/* True if accept() failed with this errno for want of fds or memory (EMFILE, ENFILE, ENOBUFS,
+ * ENOMEM): not a reason to stop serving the clients already connected. The client waits in the
+ * backlog; try again after OUT_OF_FDS_PAUSE_MS, when a client may have left. */
+bool out_of_fds_or_memory(int error);
+
 /* For the blocking servers: waits for the next client and accepts it (listen_fd must be
  * non-blocking). Returns 1 with *client_fd set, 0 on stop, -1 with errno on an error that ends
  * the server. Running out of fds or memory is not such an error: the client waits in the
- * backlog while the server goes on serving the others, and it tries again a moment later. */
+ * backlog while the server goes on serving the others, and it tries again after
+ * OUT_OF_FDS_PAUSE_MS. */
 int accept_next_client(int listen_fd, int stop_fd, int *client_fd);
 
 #endif
