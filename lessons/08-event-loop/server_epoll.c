@@ -24,8 +24,8 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/epoll.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -42,7 +42,8 @@ struct epoll_server {
     int stop_fd;
     struct pool *pool;            /* NULL: compute everything on this thread */
     struct connection **clients;  /* by fd number; NULL: not a client */
-    size_t max_fds;               /* how many entries clients has: the process's fd limit */
+    size_t capacity;              /* entries in clients: more than the highest client fd */
+    bool accepting;               /* false for one turn after running out of fds */
     long accepted;
 };
 
@@ -63,6 +64,44 @@ static void close_client(struct epoll_server *server, struct connection *c)
     }
 }
 
+/* Given. The client on fd, or NULL if fd is not a client (any more). */
+static struct connection *client_at(const struct epoll_server *server, int fd)
+{
+    return (size_t)fd < server->capacity ? server->clients[fd] : NULL;
+}
+
+/* Given. Makes server->clients long enough to hold fd. The table grows with the highest fd in
+ * use, doubling, rather than being sized by the limit on open files: that limit may be 2^30
+ * on a container host, which would make a table of 8 GiB. Returns 0, or -1 if out of memory. */
+static int make_room_for(struct epoll_server *server, int fd)
+{
+    if ((size_t)fd < server->capacity)
+        return 0;
+    size_t capacity = server->capacity > 0 ? server->capacity : 64;
+    while (capacity <= (size_t)fd)
+        capacity *= 2;
+    struct connection **bigger = realloc(server->clients, capacity * sizeof *bigger);
+    if (bigger == NULL)
+        return -1;
+    memset(bigger + server->capacity, 0, (capacity - server->capacity) * sizeof *bigger);
+    server->clients = bigger;
+    server->capacity = capacity;
+    return 0;
+}
+
+/* Given. Stops or starts watching the listening socket. Out of fds, the client waits in the
+ * backlog and the socket stays readable: a level-triggered loop that kept watching it would
+ * be told "ready" on every turn and spin at 100% CPU until a client leaves. Returns 0, or -1
+ * with errno. */
+static int watch_listener(struct epoll_server *server, bool accepting)
+{
+    struct epoll_event event = { .events = accepting ? EPOLLIN : 0, .data.fd = server->listen_fd };
+    if (epoll_ctl(server->epoll_fd, EPOLL_CTL_MOD, server->listen_fd, &event) != 0)
+        return -1;
+    server->accepting = accepting;
+    return 0;
+}
+
 /* Asks the kernel to watch c for what it needs now: readable if it wants input, writable if
  * replies wait. Only a change costs a system call. Returns 0, or -1 with errno. */
 static int watch(struct epoll_server *server, struct connection *c)
@@ -80,9 +119,13 @@ static int watch(struct epoll_server *server, struct connection *c)
 static int accept_clients(struct epoll_server *server)
 {
     /* TODO(exercise 3): accept every client waiting, as in exercise 2 but non-blocking from
-     * the start (accept4 with SOCK_NONBLOCK | SOCK_CLOEXEC) and with no FD_SETSIZE limit
-     * (fds stay below server->max_fds). Register each with epoll_ctl(EPOLL_CTL_ADD) for
-     * EPOLLIN, .data.fd = fd; set c->watched; put it in server->clients[fd]. */
+     * the start (accept4 with SOCK_NONBLOCK | SOCK_CLOEXEC) and with no FD_SETSIZE limit.
+     * Out of fds or memory (out_of_fds_or_memory(errno)): stop watching the listener,
+     * watch_listener(server, false), and return what it returns. For each client: a struct
+     * connection (malloc, connection_init with ++server->accepted), make_room_for(server, fd)
+     * (refuse the client if either fails), epoll_ctl(EPOLL_CTL_ADD) for EPOLLIN with
+     * .data.fd = fd, c->watched = EPOLLIN, server->clients[fd] = c. Returns 0 once the
+     * backlog is empty, or -1 on another error. */
     (void)server;
     errno = ENOSYS;
     return -1;
@@ -111,19 +154,28 @@ static int watch_for_reading(int epoll_fd, int fd)
 
 int serve_epoll(int listen_fd, int stop_fd, struct pool *pool)
 {
-    /* TODO(exercise 3): the loop. Make listen_fd non-blocking; size server->clients from the
-     * fd limit (getrlimit RLIMIT_NOFILE); epoll_create1(); register listen_fd and stop_fd (and,
-     * with a pool, pool_wake_fd(pool)) with watch_for_reading(). Then, until stop_fd is ready:
-     * epoll_wait(); for each event: listen_fd -> accept_clients(); the wake fd ->
-     * pool_collect(pool, resume_client, &server); a client -> connection_serve() and watch(),
-     * close_client() if either fails (or on EPOLLERR, or EPOLLHUP while c->busy). EINTR: go
-     * round again. At the end close every client, the epoll fd, free the table; return 0. */
+    /* TODO(exercise 3): the loop. Make listen_fd non-blocking; fill in a struct epoll_server
+     * (accepting = true; the clients table starts empty and grows, see make_room_for);
+     * epoll_create1(); register listen_fd and stop_fd (and, with a pool, pool_wake_fd(pool))
+     * with watch_for_reading(). Then, until stop_fd is ready: epoll_wait(), with a timeout of
+     * OUT_OF_FDS_PAUSE_MS while !server.accepting (-1 otherwise), and after it
+     * watch_listener(&server, true) if it was not accepting. For each event: the wake fd ->
+     * pool_collect(pool, resume_client, &server); a client (client_at() not NULL) ->
+     * connection_serve() and watch(), close_client() if either fails (or on EPOLLERR, or
+     * EPOLLHUP while c->busy); listen_fd -> remember it, and accept_clients() after the
+     * batch, not in the middle of it: a new client could get the fd number of one closed
+     * earlier in the batch, and a later event meant for the closed one would hit it. EINTR:
+     * go round again. At the end close every client and the epoll fd, free the table;
+     * return 0. */
     (void)listen_fd;
     (void)stop_fd;
     (void)pool;
     (void)accept_clients;
     (void)resume_client;
     (void)watch_for_reading;
+    (void)client_at;
+    (void)make_room_for;
+    (void)watch_listener;
     errno = ENOSYS;   /* "not implemented": the demo prints that this exercise is not done */
     return -1;
 }

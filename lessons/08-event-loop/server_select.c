@@ -29,6 +29,8 @@
 struct select_server {
     struct connection *clients[FD_SETSIZE];   /* by fd number; NULL: not a client */
     long accepted;                            /* clients so far, to number them */
+    bool out_of_fds;                          /* accept() failed for want of fds: leave the
+                                                 listening socket out of the next turn */
 };
 
 /* Given. Stops watching a client and frees it. */
@@ -46,9 +48,9 @@ static void close_client(struct select_server *server, struct connection *c)
 static int accept_clients(struct select_server *server, int listen_fd)
 {
     /* TODO(exercise 2): accept() every client waiting (the listening socket is non-blocking:
-     * EAGAIN means none is left; EINTR and ECONNABORTED mean try again; EMFILE, ENFILE,
-     * ENOBUFS, ENOMEM mean "not now": return 0). A client whose fd is FD_SETSIZE or more cannot
-     * go in an fd_set: close it. Make every other one non-blocking (set_nonblocking), give it
+     * EAGAIN means none is left; EINTR and ECONNABORTED mean try again;
+     * out_of_fds_or_memory(errno) means "not now": set server->out_of_fds and return 0). A
+     * client whose fd is FD_SETSIZE or more cannot go in an fd_set: close it. Make every other one non-blocking (set_nonblocking), give it
      * a struct connection (malloc, connection_init with ++server->accepted) and put it in
      * server->clients[fd]. Returns 0, or -1 on another error. */
     (void)server;
@@ -63,8 +65,11 @@ int serve_select(int listen_fd, int stop_fd)
      * readable: build the sets (listen_fd and stop_fd readable; each client readable if
      * connection_wants_input, writable if connection_has_output), select(), serve each client
      * found ready with connection_serve() (close_client() when it returns false), then
-     * accept_clients() if listen_fd is ready. EINTR from select: go round again. At the end,
-     * close every client and free what you allocated; return 0 (or -1 on an error). */
+     * accept_clients() if listen_fd is ready. After accept_clients() set out_of_fds, one turn
+     * leaves listen_fd out of the sets and gives select() a timeout of OUT_OF_FDS_PAUSE_MS
+     * (the listening socket stays readable while the client waits: watched, it would make
+     * every select() return at once). EINTR from select: go round again. At the end, close
+     * every client and free what you allocated; return 0 (or -1 on an error). */
     (void)listen_fd;
     (void)stop_fd;
     (void)close_client;

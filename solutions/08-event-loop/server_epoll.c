@@ -22,8 +22,8 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/epoll.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -40,7 +40,8 @@ struct epoll_server {
     int stop_fd;
     struct pool *pool;            /* NULL: compute everything on this thread */
     struct connection **clients;  /* by fd number; NULL: not a client */
-    size_t max_fds;               /* how many entries clients has: the process's fd limit */
+    size_t capacity;              /* entries in clients: more than the highest client fd */
+    bool accepting;               /* false for one turn after running out of fds */
     long accepted;
 };
 
@@ -59,6 +60,44 @@ static void close_client(struct epoll_server *server, struct connection *c)
         connection_release(c);
         free(c);
     }
+}
+
+/* Given. The client on fd, or NULL if fd is not a client (any more). */
+static struct connection *client_at(const struct epoll_server *server, int fd)
+{
+    return (size_t)fd < server->capacity ? server->clients[fd] : NULL;
+}
+
+/* Given. Makes server->clients long enough to hold fd. The table grows with the highest fd in
+ * use, doubling, rather than being sized by the limit on open files: that limit may be 2^30
+ * on a container host, which would make a table of 8 GiB. Returns 0, or -1 if out of memory. */
+static int make_room_for(struct epoll_server *server, int fd)
+{
+    if ((size_t)fd < server->capacity)
+        return 0;
+    size_t capacity = server->capacity > 0 ? server->capacity : 64;
+    while (capacity <= (size_t)fd)
+        capacity *= 2;
+    struct connection **bigger = realloc(server->clients, capacity * sizeof *bigger);
+    if (bigger == NULL)
+        return -1;
+    memset(bigger + server->capacity, 0, (capacity - server->capacity) * sizeof *bigger);
+    server->clients = bigger;
+    server->capacity = capacity;
+    return 0;
+}
+
+/* Given. Stops or starts watching the listening socket. Out of fds, the client waits in the
+ * backlog and the socket stays readable: a level-triggered loop that kept watching it would
+ * be told "ready" on every turn and spin at 100% CPU until a client leaves. Returns 0, or -1
+ * with errno. */
+static int watch_listener(struct epoll_server *server, bool accepting)
+{
+    struct epoll_event event = { .events = accepting ? EPOLLIN : 0, .data.fd = server->listen_fd };
+    if (epoll_ctl(server->epoll_fd, EPOLL_CTL_MOD, server->listen_fd, &event) != 0)
+        return -1;
+    server->accepting = accepting;
+    return 0;
 }
 
 /* Asks the kernel to watch c for what it needs now: readable if it wants input, writable if
@@ -86,13 +125,15 @@ static int accept_clients(struct epoll_server *server)
                 return 0;
             if (errno == EINTR || errno == ECONNABORTED)
                 continue;
-            /* Out of fds or memory: the rest wait in the backlog until a client leaves. */
-            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
-                return 0;
+            /* Out of fds or memory: the rest wait in the backlog. Leave the listening socket
+             * alone for a turn (serve_epoll waits at most OUT_OF_FDS_PAUSE_MS, then watches it
+             * again), instead of being told every turn that it is readable. */
+            if (out_of_fds_or_memory(errno))
+                return watch_listener(server, false);
             return -1;
         }
         struct connection *c = malloc(sizeof *c);
-        if (c == NULL || (size_t)fd >= server->max_fds) {
+        if (c == NULL || make_room_for(server, fd) != 0) {
             free(c);
             close(fd);
             continue;
@@ -134,17 +175,11 @@ static int watch_for_reading(int epoll_fd, int fd)
 
 int serve_epoll(int listen_fd, int stop_fd, struct pool *pool)
 {
-    struct rlimit limit;
-    if (set_nonblocking(listen_fd) != 0 || getrlimit(RLIMIT_NOFILE, &limit) != 0)
+    if (set_nonblocking(listen_fd) != 0)
         return -1;
     struct epoll_server server = {
-        .listen_fd = listen_fd, .stop_fd = stop_fd, .pool = pool,
-        /* No fd can be at or above the soft limit: a table that size indexes every client. */
-        .max_fds = limit.rlim_cur == RLIM_INFINITY ? 1 << 20 : (size_t)limit.rlim_cur,
+        .listen_fd = listen_fd, .stop_fd = stop_fd, .pool = pool, .accepting = true,
     };
-    server.clients = calloc(server.max_fds, sizeof *server.clients);
-    if (server.clients == NULL)
-        return -1;
     server.epoll_fd = epoll_create1(EPOLL_CLOEXEC);
     int wake_fd = pool != NULL ? pool_wake_fd(pool) : -1;
     if (server.epoll_fd < 0 || watch_for_reading(server.epoll_fd, listen_fd) != 0 ||
@@ -153,7 +188,6 @@ int serve_epoll(int listen_fd, int stop_fd, struct pool *pool)
         int saved = errno;
         if (server.epoll_fd >= 0)
             close(server.epoll_fd);
-        free(server.clients);
         errno = saved;
         return -1;
     }
@@ -162,7 +196,9 @@ int serve_epoll(int listen_fd, int stop_fd, struct pool *pool)
     struct epoll_event events[EVENTS_PER_WAIT];
     while (!stopping && status == 0) {
         trace_begin_waiting("epoll_wait");
-        int ready = epoll_wait(server.epoll_fd, events, EVENTS_PER_WAIT, -1);
+        /* Not accepting (out of fds): wait at most a pause, then watch the listener again. */
+        int ready = epoll_wait(server.epoll_fd, events, EVENTS_PER_WAIT,
+                               server.accepting ? -1 : OUT_OF_FDS_PAUSE_MS);
         trace_end();
         if (ready < 0) {
             if (errno == EINTR)
@@ -170,17 +206,22 @@ int serve_epoll(int listen_fd, int stop_fd, struct pool *pool)
             status = -1;
             break;
         }
+        if (!server.accepting && watch_listener(&server, true) != 0) {
+            status = -1;
+            break;
+        }
+        bool clients_waiting = false;
         for (int i = 0; i < ready && status == 0; i++) {
             int fd = events[i].data.fd;
             if (fd == stop_fd) {
                 stopping = true;
             } else if (fd == listen_fd) {
-                status = accept_clients(&server);
+                clients_waiting = true;
             } else if (fd == wake_fd) {
                 pool_collect(pool, resume_client, &server);
-            } else if (server.clients[fd] != NULL) {
+            } else if (client_at(&server, fd) != NULL) {
                 /* NULL: closed earlier in this same batch (by resume_client). */
-                struct connection *c = server.clients[fd];
+                struct connection *c = client_at(&server, fd);
                 /* An error, or a hang-up while the workers have its request (nothing to read,
                  * nothing to send: level-triggered epoll would report it on every turn). */
                 bool broken = (events[i].events & EPOLLERR) != 0 ||
@@ -190,9 +231,15 @@ int serve_epoll(int listen_fd, int stop_fd, struct pool *pool)
                     close_client(&server, c);
             }
         }
+        /* Accept after the batch, not in the middle of it. A client closed by an earlier
+         * event of the batch frees its fd number; accepted now, a new client could get that
+         * number, and a later event of the batch, meant for the closed client (an error, say),
+         * would be taken for the new one's. After the batch, no stale event is left. */
+        if (clients_waiting && status == 0 && !stopping)
+            status = accept_clients(&server);
     }
     int saved = errno;
-    for (size_t fd = 0; fd < server.max_fds; fd++)
+    for (size_t fd = 0; fd < server.capacity; fd++)
         if (server.clients[fd] != NULL)
             close_client(&server, server.clients[fd]);
     close(server.epoll_fd);

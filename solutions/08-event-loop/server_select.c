@@ -27,6 +27,8 @@
 struct select_server {
     struct connection *clients[FD_SETSIZE];   /* by fd number; NULL: not a client */
     long accepted;                            /* clients so far, to number them */
+    bool out_of_fds;                          /* accept() failed for want of fds: leave the
+                                                 listening socket out of the next turn */
 };
 
 /* Given. Stops watching a client and frees it. */
@@ -50,10 +52,13 @@ static int accept_clients(struct select_server *server, int listen_fd)
                 return 0;
             if (errno == EINTR || errno == ECONNABORTED)
                 continue;
-            /* Out of fds or memory: leave the rest in the backlog and try again next turn,
-             * when a client may have left. Not a reason to stop serving everyone else. */
-            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+            /* Out of fds or memory: the rest wait in the backlog. Not a reason to stop
+             * serving everyone else; but the listening socket stays readable, so it must
+             * stay out of the sets for a while, or select() says "ready" at once, for ever. */
+            if (out_of_fds_or_memory(errno)) {
+                server->out_of_fds = true;
                 return 0;
+            }
             return -1;
         }
         /* FD_SET with fd >= FD_SETSIZE writes past the end of the fd_set: memory corruption,
@@ -89,11 +94,17 @@ int serve_select(int listen_fd, int stop_fd)
         return -1;
     int status = 0;
     for (;;) {
+        /* After running out of fds, a turn without the listening socket, which lasts at most
+         * OUT_OF_FDS_PAUSE_MS; the turn after it tries again. */
+        bool accepting = !server->out_of_fds;
+        server->out_of_fds = false;
+        struct timeval pause = { .tv_sec = 0, .tv_usec = OUT_OF_FDS_PAUSE_MS * 1000 };
         /* select() overwrites the sets with its answer: build them again on every turn. */
         fd_set readable, writable;
         FD_ZERO(&readable);
         FD_ZERO(&writable);
-        FD_SET(listen_fd, &readable);
+        if (accepting)
+            FD_SET(listen_fd, &readable);
         FD_SET(stop_fd, &readable);
         int highest = listen_fd > stop_fd ? listen_fd : stop_fd;
         for (int fd = 0; fd < FD_SETSIZE; fd++) {
@@ -109,7 +120,7 @@ int serve_select(int listen_fd, int stop_fd)
                 FD_SET(fd, &writable);
             highest = fd > highest ? fd : highest;
         }
-        if (select(highest + 1, &readable, &writable, NULL, NULL) < 0) {
+        if (select(highest + 1, &readable, &writable, NULL, accepting ? NULL : &pause) < 0) {
             if (errno == EINTR)
                 continue;
             status = -1;
