@@ -203,6 +203,30 @@ START_TEST(dynamic_takes_an_item_in_one_atomic_step)
 }
 END_TEST
 
+/* The same rival, at the end: one item, which the rival takes while next_item is taking it.
+ * The counter then says there is nothing left, and next_item must say so too. A version that
+ * checks the counter first (an atomic load: there is one item) and then takes a number
+ * (atomic_fetch_add) gets the number after the last item and hands it out: on a real run,
+ * when two workers both reach the end at once. The number taken must decide. */
+START_TEST(dynamic_hands_out_nothing_past_the_end)
+{
+    rival_partition = rival_memory(sizeof *rival_partition);
+    partition_init(rival_partition, SPLIT_DYNAMIC, 1, 2);
+    rival_arm(rival_partition, sizeof *rival_partition, rival_takes_an_item);
+    long item = -1;
+    bool got = next_item(rival_partition, 0, &item);
+    rival_release(rival_partition, sizeof *rival_partition);
+
+    ck_assert_msg(rival_has_run(),
+                  "next_item never wrote the shared counter: taking an item must advance it");
+    ck_assert_msg(atomic_load(&rival_item) == 0, "the rival took item %ld of 1, not item 0",
+                  atomic_load(&rival_item));
+    ck_assert_msg(!got, "of 1 item, another worker took item 0 while next_item was taking it, "
+                  "and next_item still handed out item %ld: decide by the number "
+                  "atomic_fetch_add returns, not by a look at the counter before it", item);
+}
+END_TEST
+
 /* ---- exercise 3: the fit -------------------------------------------------------------- */
 
 START_TEST(fit_recovers_an_exact_law)
@@ -276,6 +300,7 @@ Suite *kit_suite(void)
     tcase_add_test(splits, round_robin_covers_every_item_once);
     tcase_add_test(splits, dynamic_covers_every_item_once_under_contention);
     tcase_add_test(splits, dynamic_takes_an_item_in_one_atomic_step);
+    tcase_add_test(splits, dynamic_hands_out_nothing_past_the_end);
     suite_add_tcase(suite, splits);
 
     TCase *fit = kit_tcase("exercise 3", 0);
