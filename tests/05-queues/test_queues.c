@@ -76,7 +76,7 @@ static bool asleep_on(int tid, const void *object, size_t size)
 
 /* ---- Threads that make one call each ----------------------------------------------------- */
 
-enum operation { PUT, GET, PQ_GET };
+enum operation { PUT, GET, PQ_GET, CLOSE, PQ_CLOSE };
 
 /* One thread making one call. The thread writes tid first and `returned` last; the test thread
  * reads result and item only after it has seen `returned`. */
@@ -100,6 +100,8 @@ static void *make_call(void *argument)
     switch (call->operation) {
     case PUT: result = queue_put(call->queue, call->item); break;
     case GET: result = queue_get(call->queue, &call->item); break;
+    case CLOSE: queue_close(call->queue); result = true; break;
+    case PQ_CLOSE: pq_close(call->pq); result = true; break;
     default: result = pq_get(call->pq, &call->priority, &call->item); break;
     }
     call->result = result;
@@ -126,6 +128,12 @@ static void start_pq_get(struct call *call, struct priority_queue *pq)
 {
     call->pq = pq;
     start_call(call, PQ_GET, NULL, 0);
+}
+
+static void start_pq_close(struct call *call, struct priority_queue *pq)
+{
+    call->pq = pq;
+    start_call(call, PQ_CLOSE, NULL, 0);
 }
 
 static bool returned(struct call *call)
@@ -158,7 +166,8 @@ static bool returned_or_waiting(struct call *call)
 /* Waits until the call sleeps on its queue's mutex (held by the test) or has returned. */
 static void wait_until_at_the_lock(struct call *call)
 {
-    pthread_mutex_t *lock = call->operation == PQ_GET ? &call->pq->lock : &call->queue->lock;
+    bool pq = call->operation == PQ_GET || call->operation == PQ_CLOSE;
+    pthread_mutex_t *lock = pq ? &call->pq->lock : &call->queue->lock;
     while (!returned(call) && !asleep_on(atomic_load(&call->tid), lock, sizeof *lock))
         sched_yield();
 }
@@ -388,6 +397,37 @@ START_TEST(close_wakes_every_waiting_get)
         finish_call(&gets[i]);
         ck_assert_msg(!gets[i].result, "a get woken by close returned true from an empty queue");
     }
+    queue_destroy(&queue);
+}
+END_TEST
+
+/* The test holds the queue's mutex while another thread closes the queue: close must wait for
+ * the mutex before it sets closed. A close without the lock can set it, and broadcast, between
+ * a get's look at `closed` and its cond_wait: that get then sleeps for ever (a lost wake-up),
+ * but only when the timing is just so. Here it shows on every run, as a change made under
+ * the test's lock. */
+START_TEST(close_takes_the_lock)
+{
+    struct queue queue;
+    queue_init(&queue, 2);
+    struct call get, close;
+    start_call(&get, GET, &queue, 0);
+    ck_assert_msg(!returned_or_waiting(&get), "get from an empty queue did not wait");
+    pthread_mutex_lock(&queue.lock);
+    start_call(&close, CLOSE, &queue, 0);
+    wait_until_at_the_lock(&close);
+    bool closed_meanwhile = queue.closed;   /* ours to read: we hold the lock */
+    bool returned_meanwhile = returned(&close);
+    pthread_mutex_unlock(&queue.lock);
+    finish_call(&close);
+    ck_assert_msg(!closed_meanwhile, "queue_close set closed while another thread held the "
+                  "queue's mutex%s: close without the lock can come between a get's check of "
+                  "closed and its wait, and that get sleeps for ever. Set closed and broadcast "
+                  "with the mutex held", returned_meanwhile ? " (and returned)" : "");
+    finish_call(&get);   /* times out if the close woke nobody */
+    ck_assert_msg(queue.closed && !get.result, "after queue_close: closed is %s and the "
+                  "waiting get returned %s", queue.closed ? "true" : "false",
+                  get.result ? "true" : "false");
     queue_destroy(&queue);
 }
 END_TEST
@@ -822,6 +862,32 @@ START_TEST(pq_close_wakes_every_waiting_get)
 }
 END_TEST
 
+/* As close_takes_the_lock, for the priority queue. */
+START_TEST(pq_close_takes_the_lock)
+{
+    struct priority_queue pq;
+    pq_init(&pq, 4);
+    struct call get, close;
+    start_pq_get(&get, &pq);
+    ck_assert_msg(!returned_or_waiting(&get), "get from an empty priority queue did not wait");
+    pthread_mutex_lock(&pq.lock);
+    start_pq_close(&close, &pq);
+    wait_until_at_the_lock(&close);
+    bool closed_meanwhile = pq.closed;   /* ours to read: we hold the lock */
+    bool returned_meanwhile = returned(&close);
+    pthread_mutex_unlock(&pq.lock);
+    finish_call(&close);
+    ck_assert_msg(!closed_meanwhile, "pq_close set closed while another thread held the "
+                  "queue's mutex%s: close without the lock can come between a get's check of "
+                  "closed and its wait, and that get sleeps for ever. Set closed and broadcast "
+                  "with the mutex held", returned_meanwhile ? " (and returned)" : "");
+    finish_call(&get);   /* times out if the close woke nobody */
+    ck_assert_msg(pq.closed && !get.result, "after pq_close: closed is %s and the waiting get "
+                  "returned %s", pq.closed ? "true" : "false", get.result ? "true" : "false");
+    pq_destroy(&pq);
+}
+END_TEST
+
 #define PQ_SIDE 4
 #define PQ_ITEMS 5000   /* per producer */
 
@@ -1002,6 +1068,7 @@ Suite *kit_suite(void)
     add_watching_test(queue, two_gets_for_one_item_take_it_once);
     add_watching_test(queue, close_wakes_every_waiting_get);
     add_watching_test(queue, close_wakes_every_waiting_put);
+    add_watching_test(queue, close_takes_the_lock);
     add_watching_test(queue, getters_and_putters_waiting_at_once_all_finish);
     tcase_add_test(queue, many_producers_and_consumers_deliver_every_item_once_in_order);
     suite_add_tcase(suite, queue);
@@ -1019,6 +1086,7 @@ Suite *kit_suite(void)
     tcase_add_test(pq, pq_refuses_when_full_or_closed_and_drains_after_close);
     add_watching_test(pq, pq_get_waits_and_looks_again_after_a_spurious_wakeup);
     add_watching_test(pq, pq_close_wakes_every_waiting_get);
+    add_watching_test(pq, pq_close_takes_the_lock);
     tcase_add_test(pq, pq_many_threads_deliver_every_item_once);
     suite_add_tcase(suite, pq);
 
