@@ -11,7 +11,9 @@
  *
  * Built with -fsanitize=thread, a test that makes a ThreadSanitizer report fails with the report
  * in one line (race_report.h). With KIT_RACE_RESULTS=FILE, the RESULTS_FILE of such a run, a
- * test that passes here but raced there fails too: grade.sh runs every suite both ways.
+ * test that passes here but raced there fails too: grade.sh runs every suite both ways. With
+ * KIT_RESULTS_FROM=FILE, an earlier run's RESULTS_FILE, the runner runs nothing and writes its
+ * reports from that file (and KIT_RACE_RESULTS).
  */
 #include "kit_check.h"
 #include "race_report.h"
@@ -206,6 +208,20 @@ static bool is_plan_line(const char *line, size_t tests)
     return strcmp(line, plan) == 0;
 }
 
+/* One more entry at the end of `results`, which grows as needed. */
+static struct result *new_result(struct result **results, size_t *count, size_t *capacity)
+{
+    if (*count == *capacity) {
+        *capacity = *capacity ? 2 * *capacity : 32;
+        *results = realloc(*results, *capacity * sizeof **results);
+        if (*results == NULL) {
+            perror("new_result");
+            exit(1);
+        }
+    }
+    return &(*results)[(*count)++];
+}
+
 /* Adds the test whose TAP text (a line or more, without the last newline) is `entry`:
  * "ok 1 - file.c:exercise 1:test_name: Passed". */
 static void add_result(char *entry, struct result **results, size_t *count, size_t *capacity)
@@ -218,15 +234,7 @@ static void add_result(char *entry, struct result **results, size_t *count, size
     char *message = strtok(NULL, "");
     if (file == NULL || test_case == NULL || test == NULL)
         return;
-    if (*count == *capacity) {
-        *capacity = *capacity ? 2 * *capacity : 32;
-        *results = realloc(*results, *capacity * sizeof **results);
-        if (*results == NULL) {
-            perror("read_tap");
-            exit(1);
-        }
-    }
-    struct result *r = &(*results)[(*count)++];
+    struct result *r = new_result(results, count, capacity);
     char buffer[1024];
     r->passed = passed;
     snprintf(r->test_case, sizeof r->test_case, "%s", test_case);
@@ -305,17 +313,15 @@ static void explain_race_reports(struct result *results, size_t count)
     }
 }
 
-/* Grading runs the tests twice: built with ThreadSanitizer first, then as they are. This run
- * reads the first one's results (KIT_RACE_RESULTS, the file written as RESULTS_FILE) and fails
- * every test that passed here but made a race report there, with the report as its reason. */
-static void fail_tests_that_raced(const char *race_results_file, struct result *results,
-                                  size_t count)
+/* Reads a RESULTS_FILE that an earlier run wrote: "ok" or "FAIL", test case, test, reason. */
+static size_t read_results(const char *results_file, struct result **results)
 {
-    FILE *in = fopen(race_results_file, "r");
+    FILE *in = fopen(results_file, "r");
     if (in == NULL) {
-        perror(race_results_file);
+        perror(results_file);
         exit(1);
     }
+    size_t count = 0, capacity = 0;
     char line[2048];
     while (fgets(line, sizeof line, in) != NULL) {
         line[strcspn(line, "\n")] = '\0';
@@ -323,19 +329,39 @@ static void fail_tests_that_raced(const char *race_results_file, struct result *
         char *test_case = strtok(NULL, "\t");
         char *test = strtok(NULL, "\t");
         char *reason = strtok(NULL, "");
-        if (verdict == NULL || test_case == NULL || test == NULL || reason == NULL ||
-            strcmp(verdict, "FAIL") != 0 ||
-            strncmp(reason, RACE_REASON_PREFIX, strlen(RACE_REASON_PREFIX)) != 0)
+        if (verdict == NULL || test_case == NULL || test == NULL)
+            continue;
+        struct result *r = new_result(results, &count, &capacity);
+        r->passed = strcmp(verdict, "ok") == 0;
+        snprintf(r->test_case, sizeof r->test_case, "%s", test_case);
+        snprintf(r->test, sizeof r->test, "%s", test);
+        snprintf(r->reason, sizeof r->reason, "%s", reason != NULL ? reason : "");
+    }
+    fclose(in);
+    return count;
+}
+
+/* Grading runs a suite twice: as it is, then, if any test passed, built with ThreadSanitizer.
+ * KIT_RACE_RESULTS names the second run's RESULTS_FILE: every test that passed in the first
+ * run but made a race report in the second fails, with the report as its reason. */
+static void fail_tests_that_raced(const char *race_results_file, struct result *results,
+                                  size_t count)
+{
+    struct result *races = NULL;
+    size_t race_count = read_results(race_results_file, &races);
+    for (size_t r = 0; r < race_count; r++) {
+        if (races[r].passed ||
+            strncmp(races[r].reason, RACE_REASON_PREFIX, strlen(RACE_REASON_PREFIX)) != 0)
             continue;
         for (size_t i = 0; i < count; i++) {
-            if (results[i].passed && strcmp(results[i].test_case, test_case) == 0 &&
-                strcmp(results[i].test, test) == 0) {
+            if (results[i].passed && strcmp(results[i].test_case, races[r].test_case) == 0 &&
+                strcmp(results[i].test, races[r].test) == 0) {
                 results[i].passed = false;
-                snprintf(results[i].reason, sizeof results[i].reason, "%s", reason);
+                snprintf(results[i].reason, sizeof results[i].reason, "%s", races[r].reason);
             }
         }
     }
-    fclose(in);
+    free(races);
 }
 
 /* One line per test: "ok" or "FAIL", test case, test, reason; tabs inside become spaces. */
@@ -418,6 +444,34 @@ static void write_junit(const char *junit_file, const char *suite_name,
     }
 }
 
+/* Runs every test, each in a process of its own, and reads what Check said of them. */
+static size_t run_suite(struct result **results)
+{
+    /* Check writes its own TAP to a file of the runner's; the reports are written from what
+     * it says, with the reasons explained, after the whole suite has run. */
+    char check_tap[] = "/tmp/kit-tap-XXXXXX";
+    int fd = mkstemp(check_tap);
+    if (fd < 0) {
+        perror("mkstemp");
+        exit(1);
+    }
+    close(fd);
+
+    Suite *suite = kit_suite();
+    SRunner *runner = srunner_create(suite);
+    srunner_set_fork_status(runner, CK_FORK);   /* the timeouts and crash reports need it */
+    srunner_set_tap(runner, check_tap);
+    race_reports_open();
+    srunner_run_all(runner, CK_SILENT);
+    srunner_free(runner);
+
+    size_t count = read_tap(check_tap, results);
+    unlink(check_tap);
+    explain_race_reports(*results, count);
+    race_reports_close();
+    return count;
+}
+
 /* The lesson's name, from the binary's: build/.../check-01-threads is 01-threads. */
 static const char *lesson_name(const char *path)
 {
@@ -435,29 +489,13 @@ int main(int argc, char **argv)
     /* If the output goes to a pipe that closes (grading keeps only so much of it), the
      * runner must still finish and write its reports. */
     signal(SIGPIPE, SIG_IGN);
-    /* Check writes its own TAP to a file of the runner's; the reports are written from what
-     * it says, with the reasons explained, after the whole suite has run. */
-    char check_tap[] = "/tmp/kit-tap-XXXXXX";
-    int fd = mkstemp(check_tap);
-    if (fd < 0) {
-        perror("mkstemp");
-        return 1;
-    }
-    close(fd);
-
-    Suite *suite = kit_suite();
-    SRunner *runner = srunner_create(suite);
-    srunner_set_fork_status(runner, CK_FORK);   /* the timeouts and crash reports need it */
-    srunner_set_tap(runner, check_tap);
-    race_reports_open();
-    srunner_run_all(runner, CK_SILENT);
-    srunner_free(runner);
-
     struct result *results = NULL;
-    size_t count = read_tap(check_tap, &results);
-    unlink(check_tap);
-    explain_race_reports(results, count);
-    race_reports_close();
+    size_t count;
+    const char *earlier_results = getenv("KIT_RESULTS_FROM");
+    if (earlier_results != NULL && *earlier_results != '\0')
+        count = read_results(earlier_results, &results);   /* reports again, runs nothing */
+    else
+        count = run_suite(&results);
     const char *race_results_file = getenv("KIT_RACE_RESULTS");
     if (race_results_file != NULL && *race_results_file != '\0')
         fail_tests_that_raced(race_results_file, results, count);
