@@ -1,8 +1,9 @@
-/* fibclient.c - the source's perf client, and a load client, for any server of the lesson
- * (and for redis-server, with --ping).
+/* fibclient.c - the source material's perf client, and a load client, for any server of the
+ * lesson (and for redis-server, with --ping).
  *
  *   fibclient --port P --latency 10 --fib 30     one connection, ten requests one after
- *                                                another, each one's time (the source's perf.py)
+ *                                                another, each one's time (the source
+ *                                                material's perf.py)
  *   fibclient --port P --connections 100 --requests 100000 --fib 1
  *                                                100 connections at once: requests per
  *                                                second and latency percentiles

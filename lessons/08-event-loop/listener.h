@@ -13,7 +13,7 @@
 #include <stdbool.h>
 
 /* The listen backlog: how many connections the kernel completes and queues for accept() before
- * the server gets to them. The source's listen(5) is far too small for a thousand clients
+ * the server gets to them. The source material's listen(5) is far too small for a thousand clients
  * connecting at once (README.md, "The listen backlog"). Linux silently caps it at
  * /proc/sys/net/core/somaxconn (4096 on current kernels). */
 #define LISTEN_BACKLOG 4096

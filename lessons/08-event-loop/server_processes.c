@@ -5,9 +5,9 @@
  * its own memory, so nothing is shared and nothing can race; the price is a fork per
  * connection (about five times a thread's start, lesson 01).
  *
- * (The source's version started four processes per connection, all reading the same socket:
- * each request then went to whichever of the four read first, and four processes were made
- * where one does the job.)
+ * (The source material's version started four processes per connection, all reading the
+ * same socket: each request then went to whichever of the four read first, and four processes
+ * were made where one does the job.)
  *
  * A child that has ended stays a zombie, holding its process-table entry, until its parent
  * waits for it. The parent reaps them in a SIGCHLD handler, as they end; on a stop, it waits

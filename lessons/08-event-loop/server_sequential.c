@@ -2,7 +2,7 @@
  *
  * Accept a client, serve it until it leaves, accept the next. While one client is served,
  * every other waits in the listen backlog: connected as far as the kernel is concerned, and
- * not answered. The source's first server, in C.
+ * not answered. The source material's first server, in C.
  */
 #include "servers.h"
 

@@ -3,7 +3,8 @@
  * The main thread only accepts; each client gets a thread of its own that runs the blocking
  * code of the sequential server. A client that is slow to send blocks only its own thread.
  * The threads share one process, so on two cores two of them compute at once: in C, unlike
- * the source's Python, two clients asking for fib(30) each get their answer as fast as one.
+ * the source material's Python, two clients asking for fib(30) each get their answer as fast
+ * as one.
  *
  * Clean shutdown: every connection thread watches the stop pipe too (it stays readable once
  * written), so a stop ends them all; the main thread joins every one before it returns, so

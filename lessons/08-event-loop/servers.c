@@ -6,9 +6,9 @@
  * the work is I/O) and for expensive ones (fib(30): the work is CPU).
  *
  * --bench adds the experiments the README quotes: two clients of the threaded server against
- * one (the source's Python contrast), the epoll server against redis-server, 10,000 idle
- * connections, the worker pool against the plain epoll loop while other clients ask for
- * fib(40), and the source's listen(5) against a thousand clients connecting at once.
+ * one (the source material's Python contrast), the epoll server against redis-server, 10,000
+ * idle connections, the worker pool against the plain epoll loop while other clients ask for
+ * fib(40), and the source material's listen(5) against a thousand clients connecting at once.
  *
  * With --trace PREFIX it runs one server (--trace-server) in this process instead, traced,
  * with three clients, and writes the diagrams.
@@ -183,8 +183,8 @@ static bool median_run(const char *kind_name, unsigned workers, long connections
 
 static void threads_against_python(const struct options *options)
 {
-    printf("The source's experiment: fib(30) from one client, then from two at once, on the "
-           "threaded server\n(Python: each of two clients waited twice as long). Medians of %ld "
+    printf("The source material's experiment: fib(30) from one client, then from two at once, "
+           "on the threaded server\n(Python: each of two clients waited twice as long). Medians of %ld "
            "runs of 1 s:\n", options->repeat);
     double rate[2], p50[2], p99[2];
     for (int clients = 1; clients <= 2; clients++) {

@@ -30,7 +30,7 @@ END_TEST
 
 START_TEST(amdahl_gives_the_sources_figures)
 {
-    /* The source's choice: 40% parallel on 4 processors, or 80% parallel on 2. */
+    /* The source material's choice: 40% parallel on 4 processors, or 80% parallel on 2. */
     ck_assert_double_eq_tol(amdahl_speedup(0.4, 4), 1 / (0.6 + 0.1), CLOSE);
     ck_assert_double_eq_tol(amdahl_speedup(0.8, 2), 1 / (0.2 + 0.4), CLOSE);
     ck_assert_msg(round(amdahl_speedup(0.4, 4) * 100) == 143 &&
