@@ -7,12 +7,17 @@
  * by every thread, every round, over thousands of rounds. Two tests give a wrong version a
  * moment (20 and 50 ms) to do what it must not; a correct one passes however slow the machine.
  */
+#define _GNU_SOURCE   /* syscall() */
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "barrier.h"
 #include "bounded.h"
@@ -86,6 +91,38 @@ static int returned_count(struct waiter *w, int count)
     for (int i = 0; i < count; i++)
         returned += atomic_load(&w[i].returned);
     return returned;
+}
+
+/* Waits until `returned` is set, or until thread `tid` sleeps on `lock`, which the caller
+ * holds. On Linux with glibc a thread blocked on a mutex is in futex() on the mutex's own
+ * address, and /proc/self/task/TID/syscall shows it (as in lesson 05's tests): no timing at all.
+ * Elsewhere the thread is given 50 ms to return or to change what the lock guards. */
+static void until_returned_or_at_the_lock(atomic_bool *returned, int tid, pthread_mutex_t *lock)
+{
+#if defined(__linux__) && defined(__GLIBC__)
+    for (;;) {
+        if (atomic_load(returned))
+            return;
+        char path[64], line[256];
+        snprintf(path, sizeof path, "/proc/self/task/%d/syscall", tid);
+        FILE *file = fopen(path, "r");
+        if (file == NULL)
+            return;   /* the thread has ended */
+        bool read = fgets(line, sizeof line, file) != NULL;
+        fclose(file);
+        long number;
+        unsigned long address;
+        if (read && sscanf(line, "%ld %lx", &number, &address) == 2 && number == SYS_futex &&
+            address >= (uintptr_t)lock && address < (uintptr_t)lock + sizeof *lock)
+            return;
+        sched_yield();
+    }
+#else
+    (void)tid;
+    (void)lock;
+    for (int i = 0; i < 50 && !atomic_load(returned); i++)
+        pause_briefly();
+#endif
 }
 
 /* ---- exercise 1: the semaphore ------------------------------------------------------------ */
@@ -283,6 +320,85 @@ START_TEST(semaphore_at_one_excludes_under_contention)
     ck_assert_msg(s.count == 1 && s.waiting == 0, "at the end: count %ld (1 is right), "
                   "waiting %ld", s.count, s.waiting);
     semaphore_destroy(&s);
+}
+END_TEST
+
+/* One call on a thread of its own, made while the test holds the semaphore's lock. */
+enum sem_operation { SEM_POST, SEM_TRYWAIT, SEM_WAIT };
+
+struct sem_call {
+    struct semaphore *s;
+    enum sem_operation operation;
+    bool took;                /* SEM_TRYWAIT: what it returned */
+    atomic_int tid;
+    atomic_bool returned;
+};
+
+static void *make_sem_call(void *arg)
+{
+    struct sem_call *call = arg;
+#ifdef SYS_gettid
+    atomic_store(&call->tid, (int)syscall(SYS_gettid));
+#else
+    atomic_store(&call->tid, 1);   /* not looked at: no thread ids to watch */
+#endif
+    if (call->operation == SEM_POST)
+        semaphore_post(call->s);
+    else if (call->operation == SEM_TRYWAIT)
+        call->took = semaphore_trywait(call->s);
+    else
+        semaphore_wait(call->s);
+    atomic_store(&call->returned, true);
+    return NULL;
+}
+
+/* The test holds s->lock while another thread calls post, trywait or wait. Each must take the
+ * lock before it touches the count, so the count stays as it was until the test lets go: the
+ * thread is asleep on the mutex, or (a trywait that gives up when the lock is busy) has
+ * returned without taking anything. One that reads or writes the count without the lock is
+ * a data race that a test of many calls catches only by chance; here it shows on every run.
+ * No timing on Linux with glibc: the test waits until the thread has returned or sleeps on
+ * the mutex (until_returned_or_at_the_lock). */
+static void check_call_waits_for_the_lock(enum sem_operation operation, const char *name,
+                                          long initial)
+{
+    struct semaphore s;
+    semaphore_init(&s, initial);
+    struct sem_call call = { .s = &s, .operation = operation };
+    pthread_t thread;
+    pthread_mutex_lock(&s.lock);
+    ck_assert_int_eq(pthread_create(&thread, NULL, make_sem_call, &call), 0);
+    while (atomic_load(&call.tid) == 0)
+        sched_yield();
+    until_returned_or_at_the_lock(&call.returned, atomic_load(&call.tid), &s.lock);
+    long count_meanwhile = s.count;   /* ours to read: we hold the lock */
+    bool returned_early = atomic_load(&call.returned);
+    pthread_mutex_unlock(&s.lock);
+    pthread_join(thread, NULL);
+    ck_assert_msg(count_meanwhile == initial, "%s changed the count from %ld to %ld while "
+                  "another thread held s->lock%s: read and change s->count only with s->lock "
+                  "held", name, initial, count_meanwhile, returned_early ? ", and returned" : "");
+    long count, waiting;
+    read_semaphore(&s, &count, &waiting);
+    if (operation == SEM_POST)
+        ck_assert_msg(count == initial + 1, "a post on a semaphore at %ld left the count at "
+                      "%ld", initial, count);
+    else if (operation == SEM_TRYWAIT)
+        ck_assert_msg(call.took ? count == initial - 1 : count == initial, "trywait on a "
+                      "semaphore at %ld returned %s and left the count at %ld", initial,
+                      call.took ? "true" : "false", count);
+    else
+        ck_assert_msg(count == initial - 1 && waiting == 0, "a wait on a semaphore at %ld left "
+                      "count %ld, waiting %ld", initial, count, waiting);
+    semaphore_destroy(&s);
+}
+
+START_TEST(post_trywait_and_wait_take_the_lock)
+{
+    check_call_waits_for_the_lock(SEM_POST, "semaphore_post", 0);
+    check_call_waits_for_the_lock(SEM_POST, "semaphore_post", 2);
+    check_call_waits_for_the_lock(SEM_TRYWAIT, "semaphore_trywait", 1);
+    check_call_waits_for_the_lock(SEM_WAIT, "semaphore_wait", 1);
 }
 END_TEST
 
@@ -651,6 +767,7 @@ Suite *kit_suite(void)
     tcase_add_test(semaphore, wait_survives_a_spurious_wakeup);
     tcase_add_test(semaphore, semaphore_at_one_excludes_under_contention);
     tcase_add_test(semaphore, trywait_never_blocks);
+    tcase_add_test(semaphore, post_trywait_and_wait_take_the_lock);
     suite_add_tcase(suite, semaphore);
 
     TCase *bounded = kit_tcase("exercise 2", 10);
