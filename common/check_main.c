@@ -17,6 +17,7 @@
  */
 #include "kit_check.h"
 #include "race_report.h"
+#include "results_channel.h"
 
 #include <signal.h>
 #include <stdbool.h>
@@ -53,6 +54,7 @@ static void before_each_test(void)
     }
     test_finished = false;
     race_report_start_test();
+    results_channel_close_in_test();
 }
 
 static void after_each_test(void)
@@ -462,6 +464,7 @@ static size_t run_suite(struct result **results)
     srunner_set_fork_status(runner, CK_FORK);   /* the timeouts and crash reports need it */
     srunner_set_tap(runner, check_tap);
     race_reports_open();
+    results_channel_open();
     srunner_run_all(runner, CK_SILENT);
     srunner_free(runner);
 
@@ -491,15 +494,23 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     struct result *results = NULL;
     size_t count;
+    const char *lesson = lesson_name(argv[0]);
     const char *earlier_results = getenv("KIT_RESULTS_FROM");
-    if (earlier_results != NULL && *earlier_results != '\0')
+    if (earlier_results != NULL && *earlier_results != '\0') {
         count = read_results(earlier_results, &results);   /* reports again, runs nothing */
-    else
+        make_printable(results, count);
+    } else {
         count = run_suite(&results);
+        make_printable(results, count);
+        for (size_t i = 0; i < count; i++)
+            results_channel_send(lesson, race_reports_built_in() ? "races" : "plain",
+                                 results[i].passed, results[i].test_case, results[i].test,
+                                 results[i].reason);
+        results_channel_close();
+    }
     const char *race_results_file = getenv("KIT_RACE_RESULTS");
     if (race_results_file != NULL && *race_results_file != '\0')
         fail_tests_that_raced(race_results_file, results, count);
-    make_printable(results, count);
     size_t failed = 0;
     for (size_t i = 0; i < count; i++) {
         if (results[i].passed)
@@ -507,7 +518,6 @@ int main(int argc, char **argv)
         failed++;
         printf("  FAIL %s: %s: %s\n", results[i].test_case, results[i].test, results[i].reason);
     }
-    const char *lesson = lesson_name(argv[0]);
     if (argc > 1)
         write_tap(argv[1], lesson, results, count);
     if (argc > 2)

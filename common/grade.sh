@@ -90,54 +90,15 @@ write_compile_failure_reports() {
     } >"$3"
 }
 
-# Scores one lesson's results against tests/points. Prints one line per exercise:
-# "EXERCISE TESTS PASSED POINTS EARNED", exercises in number order, "given" included.
-score_exercises() {
-    awk -F'\t' -v lesson="$1" '
-        FILENAME ~ /points$/ {
-            if ($0 ~ /^#/ || NF == 0) next
-            split($0, field, " ")
-            if (field[1] == lesson) { points[field[2]] = field[3]; known[field[2]] = 1 }
-            next
-        }
-        {
-            exercise = $2
-            sub(/^exercise /, "", exercise)
-            if ($2 == "compile") exercise = "compile"
-            tests[exercise]++
-            if ($1 == "ok") passed[exercise]++
-            known[exercise] = 1
-        }
-        END {
-            for (exercise in known) {
-                if (exercise == "compile") continue
-                worth = (exercise in points) ? points[exercise] : \
-                        (exercise == "given" ? 0 : tests[exercise])
-                earned = tests[exercise] > 0 ? worth * passed[exercise] / tests[exercise] : 0
-                printf "%s %d %d %g %.2f\n", exercise, tests[exercise], passed[exercise], \
-                       worth, earned
-            }
-        }' "$top/tests/points" "$2" | sort -n
-}
 
-: >"$reports/scores.tsv"
-total_passed=0
-total_tests=0
-total_points=0
-total_earned=0
-rows=""
-json_lessons=""
 echo "Grading $impl/${SANITIZE:+ built with -fsanitize=$SANITIZE}$([ "$race_check" = yes ] && echo ", also built with ThreadSanitizer for races"):"
 for lesson in "$@"; do
     tap="$reports/$lesson.tap"
     xml="$reports/$lesson.xml"
     results="$reports/$lesson.results"
     log="$reports/$lesson.log"
-    rm -f "$tap" "$xml" "$results"
-    # How many tests the lesson has, counted from the source, so a lesson that does not
-    # compile still shows what it is out of.
-    tests=$(cat "$top/tests/$lesson"/*.c | grep -c '^START_TEST')
-    passed=0
+    rm -f "$tap" "$xml" "$results" "$reports/$lesson.note"
+    note=""
     binary=$(make -s --no-print-directory -C "$top/lessons/$lesson" IMPL="$impl" \
              KIT_DEPS_CHECKED=1 print-test-binary)
     if ! make -s --no-print-directory -C "$top/lessons/$lesson" IMPL="$impl" \
@@ -147,7 +108,12 @@ for lesson in "$@"; do
         note="does not compile"
         write_compile_failure_reports "$lesson" "$tap" "$xml" "$results"
     else
-        run_suite "$binary" "$reports/$lesson"
+        # In a grading sandbox (grading/limits), each process of the tests gets so much
+        # address space; ThreadSanitizer's run cannot, as the sanitizer reserves terabytes.
+        ( if [ -n "${KIT_LIMIT_MEMORY_MB:-}" ]; then
+              ulimit -v $((KIT_LIMIT_MEMORY_MB * 1024)) || exit 1
+          fi
+          run_suite "$binary" "$reports/$lesson" )
         status=$(cat "$reports/$lesson.status")
         # Only an exercise's test that passed can fail for a race (the given code is race-free):
         # with none, the second run is left out.
@@ -159,52 +125,19 @@ for lesson in "$@"; do
                     "$binary" "$tap" "$xml" "$results" >>"$log" 2>&1
             fi
         fi
-        note=""
         if [ -f "$results" ]; then
-            # What ran: fewer than the source holds when tests were left out on purpose
-            # (CK_EXCLUDE_TAGS, CK_RUN_CASE).
             awk -F'\t' '$1 == "FAIL" { printf "  FAIL %s: %s: %s\n", $2, $3, $4 }' "$results"
-            passed=$(grep -c '^ok' "$results")
-            ran=$(grep -c . "$results")
-            [ "$ran" -gt 0 ] && tests=$ran
         else
             note="the suite ended without results"
         fi
         [ "$status" = 124 ] && note="the suite ran over ${suite_timeout}s and was stopped"
     fi
     [ -f "$results" ] || : >"$results"
-    exercises=$(score_exercises "$lesson" "$results")
-    points=$(echo "$exercises" | awk '{ sum += $4 } END { printf "%g", sum }')
-    earned=$(echo "$exercises" | awk '{ sum += $5 } END { printf "%.2f", sum }')
-    total_passed=$((total_passed + passed))
-    total_tests=$((total_tests + tests))
-    total_points=$(awk -v a="$total_points" -v b="$points" 'BEGIN { printf "%g", a + b }')
-    total_earned=$(awk -v a="$total_earned" -v b="$earned" 'BEGIN { printf "%.2f", a + b }')
-    printf '%s\t%d\t%d\t%s\t%s\n' "$lesson" "$passed" "$tests" "$earned" "$points" \
-        >>"$reports/scores.tsv"
-    rows="$rows$(printf '  %-16s %6d %6d %8s/%s  %s' "$lesson" "$passed" "$tests" "$earned" \
-                 "$points" "$note")
-"
-    json_exercises=$(echo "$exercises" | awk 'NF == 5 {
-        printf "%s{\"exercise\": \"%s\", \"tests\": %d, \"passed\": %d, \"points\": %g, \"earned\": %s}",
-               (n++ ? ", " : ""), $1, $2, $3, $4, $5 }')
-    json_lessons="$json_lessons${json_lessons:+,
-}    {\"lesson\": \"$lesson\", \"tests\": $tests, \"passed\": $passed, \"points\": $points, \"earned\": $earned, \"compiles\": $([ "$note" = "does not compile" ] && echo false || echo true), \"exercises\": [$json_exercises]}"
+    [ -n "$note" ] && echo "$note" >"$reports/$lesson.note"
 done
 
 echo
-printf '  %-16s %6s %6s %13s\n' lesson passed total points
-printf '%s' "$rows"
-percent=$(awk -v e="$total_earned" -v p="$total_points" 'BEGIN { printf "%.0f", (p > 0 ? 100 * e / p : 0) }')
-echo "Score: $total_passed/$total_tests tests passed, $total_earned/$total_points points ($percent%)"
-{
-    echo "{"
-    echo "  \"tree\": \"$variant\", \"tests\": $total_tests, \"passed\": $total_passed,"
-    echo "  \"points\": $total_points, \"earned\": $total_earned,"
-    echo "  \"lessons\": ["
-    echo "$json_lessons"
-    echo "  ]"
-    echo "}"
-} >"$reports/summary.json"
+sh "$top/common/scores.sh" "$reports" "$variant" "$@"
+graded=$?
 echo "Reports: build/reports/$variant/ (LESSON.tap, LESSON.xml, summary.json)"
-[ "$total_tests" -gt 0 ] && [ "$total_passed" = "$total_tests" ]
+exit $graded

@@ -30,6 +30,15 @@ const char *__tsan_default_options(void)
 }
 #endif
 
+bool race_reports_built_in(void)
+{
+#ifdef KIT_THREAD_SANITIZER
+    return true;
+#else
+    return false;
+#endif
+}
+
 static char folder[PATH_MAX];
 static int reporting;
 

@@ -20,6 +20,9 @@
 /* Every reason made from a report starts with this, so another tool can tell them apart. */
 #define RACE_REASON_PREFIX "ThreadSanitizer: "
 
+/* Whether this build has ThreadSanitizer. */
+bool race_reports_built_in(void);
+
 /* Before the suite, in the runner: makes the folder the reports go to. */
 void race_reports_open(void);
 
