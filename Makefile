@@ -66,14 +66,17 @@ slides-check: slides
 run bench tsan asan: deps
 	+@for lesson in $(LESSONS); do $(SUBMAKE) -C lessons/$$lesson IMPL=$(IMPL) $@ || exit 1; done
 
-# A whole class: every student copy in SUBMISSIONS, JOBS at a time, into one CSV.
+# A whole class: every student copy in SUBMISSIONS, JOBS at a time, each in a sandbox of its
+# own (grading/sandbox.sh, limits in grading/limits), into one CSV.
 JOBS ?= $(shell nproc)
 grade-all: deps
-	@sh common/grade-all.sh "$(SUBMISSIONS)" $(JOBS) $(LESSONS)
+	@sh common/deps.sh grading
+	@sh grading/grade-all.sh "$(SUBMISSIONS)" $(JOBS) $(LESSONS)
 
 # grade-all on a sample class of 23 copies of lesson 01, correct, untouched and broken in
 # every way the grading must survive; checks the CSV. Takes a few minutes.
 test-grading: deps
+	@sh common/deps.sh grading
 	@sh tests/grading/check-class.sh
 
 STRESS_RUNS ?= 100

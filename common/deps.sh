@@ -4,6 +4,7 @@
 #   sh common/deps.sh          what building, testing and the diagrams need
 #   sh common/deps.sh bench    that, and the programs `make bench` measures the kit against
 #   sh common/deps.sh slides   that, and what `make slides` builds the decks with
+#   sh common/deps.sh grading  that, and the sandbox `make grade-all` grades every student in
 set -u
 
 missing=""
@@ -26,6 +27,10 @@ if [ "${1:-}" = bench ]; then
     need python3-pil /usr/bin/python3 -c 'import PIL'
     # A production event-loop server, for lesson 08's servers to be measured against.
     need redis-server command -v redis-server
+fi
+if [ "${1:-}" = grading ]; then
+    need bubblewrap command -v bwrap           # a sandbox per student (grading/sandbox.sh)
+    need util-linux command -v prlimit          # its resource limits, and setpriv as root
 fi
 if [ "${1:-}" = slides ]; then
     need pandoc   command -v pandoc

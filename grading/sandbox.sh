@@ -2,6 +2,7 @@
 # sandbox.sh - runs a command of one student's grading inside a bubblewrap sandbox.
 #
 #   sh grading/sandbox.sh WORKSPACE COMMAND...
+#   sh grading/sandbox.sh --check       whether a sandbox can be made here (the fix if not)
 #
 # The sandbox sees WORKSPACE as /kit, read-only: the student edition of the kit (Makefile,
 # common, lessons with the student's files laid over them, tests without their wrong versions)
@@ -23,8 +24,8 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/limits"
 
-if [ $# -lt 2 ]; then
-    echo "usage: sh grading/sandbox.sh WORKSPACE COMMAND..." >&2
+if [ "${1:-}" != --check ] && [ $# -lt 2 ]; then
+    echo "usage: sh grading/sandbox.sh WORKSPACE COMMAND...   or   sh grading/sandbox.sh --check" >&2
     exit 2
 fi
 workspace=$1
