@@ -9,7 +9,8 @@
 #   make slides-check    open every deck in headless Chromium; fails if an image did not load
 #   make run / bench     every lesson's demo, small / at benchmark size
 #   make tsan / asan     every lesson's demo under ThreadSanitizer / AddressSanitizer+UBSan
-#   make grade-all SUBMISSIONS=DIR   grade every student copy in DIR into one CSV
+#   make grade-all SUBMISSIONS=DIR   grade every student copy in DIR into one CSV, each in a sandbox
+#   make bench-grading   what the sandbox costs, measured
 #   make stress          the reference solutions' tests, many times, with every core busy
 #   make deps            install what the kit needs (Debian/Ubuntu)
 #   make clean
@@ -33,7 +34,7 @@ endif
 # Sub-makes need not check the dependencies again.
 SUBMAKE = $(MAKE) --no-print-directory KIT_DEPS_CHECKED=1
 
-.PHONY: all check test diagrams slides slides-check run bench tsan asan stress deps clean grade-all test-grading $(LESSONS_ALL:%=build-%)
+.PHONY: all check test diagrams slides slides-check run bench tsan asan stress deps clean grade-all test-grading bench-grading $(LESSONS_ALL:%=build-%)
 .PHONY: $(LESSONS_ALL:%=build-solutions-%)
 
 all: $(LESSONS:%=build-%) $(LESSONS:%=build-solutions-%)
@@ -78,6 +79,11 @@ grade-all: deps
 test-grading: deps
 	@sh common/deps.sh grading
 	@sh tests/grading/check-class.sh
+
+# What the sandbox costs: lesson 01 graded for a small class with and without it.
+bench-grading: deps
+	@sh common/deps.sh grading
+	@sh grading/bench.sh
 
 STRESS_RUNS ?= 100
 stress: deps
