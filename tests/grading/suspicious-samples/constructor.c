@@ -1,0 +1,4 @@
+/* Runs before main, before any test has started. */
+__attribute__((constructor)) static void early(void)   /* expect: constructor */
+{
+}

@@ -1,0 +1,6 @@
+#include <stdlib.h>
+int split(void)
+{
+    ex\
+it(0);   /* expect: exit */
+}

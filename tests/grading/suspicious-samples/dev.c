@@ -1,0 +1,1 @@
+const char *nowhere = "/dev/null";   /* expect: /dev */

@@ -1,0 +1,5 @@
+void spin(void)
+{
+    while (1) {   /* expect: endless loop */
+    }
+}

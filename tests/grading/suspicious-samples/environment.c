@@ -1,0 +1,5 @@
+#include <stdlib.h>
+const char *fork_mode(void)
+{
+    return getenv("CK_FORK");   /* expect: environment */
+}

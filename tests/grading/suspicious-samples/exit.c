@@ -1,0 +1,5 @@
+#include <stdlib.h>
+int split(void)
+{
+    exit(0);   /* expect: exit */
+}

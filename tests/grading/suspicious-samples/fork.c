@@ -1,0 +1,5 @@
+#include <unistd.h>
+int split(void)
+{
+    return fork();   /* expect: fork */
+}

@@ -1,0 +1,2 @@
+#define HEADER <check.h>
+#include HEADER   /* expect: include */

@@ -1,0 +1,1 @@
+#include "../../tests/02-races/answers.h"   /* expect: include */

@@ -1,0 +1,1 @@
+#line 1 "parallel_map.c"   /* expect: line directive */

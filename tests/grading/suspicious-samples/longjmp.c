@@ -1,0 +1,4 @@
+void jump(jmp_buf back)
+{
+    longjmp(back, 1);   /* expect: longjmp */
+}

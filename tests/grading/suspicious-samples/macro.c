@@ -1,0 +1,1 @@
+#define if(condition) if (1)   /* expect: macro */

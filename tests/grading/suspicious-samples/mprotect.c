@@ -1,0 +1,4 @@
+void unprotect(void *page)
+{
+    mprotect(page, 4096, 7);   /* expect: mprotect */
+}

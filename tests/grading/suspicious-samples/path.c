@@ -1,0 +1,1 @@
+const char *answers = "../../solutions/01-threads/parallel_map.c";   /* expect: path */

@@ -1,0 +1,1 @@
+#pragma redefine_extname my_strcmp strcmp   /* expect: pragma */

@@ -1,0 +1,1 @@
+const char *memory_of_the_test = "/proc/self/mem";   /* expect: /proc */

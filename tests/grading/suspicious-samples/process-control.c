@@ -1,0 +1,5 @@
+#include <unistd.h>
+void detach(void)
+{
+    setsid();   /* expect: process control */
+}

@@ -1,0 +1,5 @@
+#include <unistd.h>
+void linger(void)
+{
+    sleep(100000);   /* expect: sleep */
+}

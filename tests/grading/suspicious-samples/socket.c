@@ -1,0 +1,4 @@
+int phone_home(void)
+{
+    return socket(2, 1, 0);   /* expect: socket */
+}

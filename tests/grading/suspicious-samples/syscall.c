@@ -1,0 +1,5 @@
+#include <unistd.h>
+void leave(void)
+{
+    syscall(231, 0);   /* expect: syscall */
+}

@@ -1,0 +1,4 @@
+double patience(void)
+{
+    return kit_scaled_seconds(1000.0);   /* expect: the test runner */
+}

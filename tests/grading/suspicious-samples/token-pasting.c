@@ -1,0 +1,5 @@
+#define JOIN(a, b) a##b   /* expect: token pasting */
+void leave(void)
+{
+    JOIN(ex, it)(0);
+}
