@@ -232,6 +232,8 @@ log=build/selftest/kit.log
 step "tracer: its own tests pass" tracer_tests
 step "slides: the browser check fails on a deck with a broken image" \
     sh common/slides-check.sh --broken
+step "grading: the report of suspicious submissions flags what it must, and only that" \
+    sh tests/grading/check-suspicious.sh
 
 # The GitHub Classroom files are written from tests/points; they must match it.
 classroom_set_up_is_current() {
