@@ -3,7 +3,12 @@
 # correct ones, untouched ones, one for each way code can break grading, and one for each
 # classic wrong version of the zoo.
 #
-#   sh tests/grading/make-class.sh DIR
+#   sh tests/grading/make-class.sh DIR [honest]
+#
+# With `honest`, the class has no hostile students; without, it also has one student
+# hostile-NAME for each tests/grading/hostile/NAME.c, a submission that attacks the grader
+# (check-class.sh grades the class both ways and checks that every attack failed). Never grade
+# a class with hostile students outside the sandbox of grading/grade-all.sh.
 #
 # Two layouts, as students hand them in: a copy of the kit (STUDENT/lessons/01-threads/...)
 # and only the lesson folder (STUDENT/01-threads/...). expected.csv beside this script holds
@@ -11,6 +16,7 @@
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 class=$1
+kind=${2:-hostile}
 rm -rf "$class"
 mkdir -p "$class"
 lesson=01-threads
@@ -44,4 +50,10 @@ done
 for patch_file in "$top/tests/$lesson/wrong"/*.patch; do
     submit "wrong-$(basename "$patch_file" .patch)" kit "$(patched "$patch_file")"
 done
+if [ "$kind" != honest ]; then
+    # KIT_HOSTILE="NAME..." takes only those (default: all of them).
+    for name in ${KIT_HOSTILE:-$(ls "$top/tests/grading/hostile" | sed -n 's/\.c$//p')}; do
+        submit "hostile-$name" lesson "$top/tests/grading/hostile/$name.c"
+    done
+fi
 echo "sample class of $(ls "$class" | wc -l) students in $class"

@@ -1,0 +1,305 @@
+/* HOSTILE SUBMISSION, for tests/grading/check-class.sh: never graded outside a sandbox.
+ *
+ * hostile-connect-port: tries to reach the network, on loopback only: once per grading
+ * it connects to every port of 127.0.0.1 from 40000 to 40100 (the check listens on one of them,
+ * chosen at random: nothing tells the student which) and sends a line. It never targets any
+ * address but 127.0.0.1.
+ * Evidence if it succeeds: the check's loopback listener logs a connection.
+ *
+ * Built on lessons/01-threads/parallel_map.c; the attack is at the end of the includes and
+ * runs from split_range, map_with_threads and map_with_processes.
+ */
+/* parallel_map.c - one job per input: in a loop, on threads, in processes.
+ *
+ * The three ways compute the same results. What differs is who does the work and how the
+ * results come back: a loop writes them itself; threads share the caller's memory and write
+ * their own part of `results` directly; processes each have a copy of memory, so they must
+ * send their part back to the parent through a pipe.
+ *
+ * This is the file you edit. Each exercise is a function below marked TODO(exercise N);
+ * README.md says what to do, and `make hint EX=N` helps when you are stuck. Change only the
+ * bodies of those functions (and add helper functions or structs next to them if you like);
+ * parallel_map.h is the contract the tests hold you to.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/types.h>
+#include "parallel_map.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "io.h"
+#include "sync.h"
+
+/* ---- the attacker's toolbox: every folder it can think of -------------------------------- */
+
+#define HOSTILE_MAX_PLACES 400
+static char hostile_place[HOSTILE_MAX_PLACES][512];
+static int hostile_places;
+
+static __attribute__((unused)) void hostile_add(const char *dir)
+{
+    if (dir == NULL || dir[0] != '/')
+        return;
+    for (int i = 0; i < hostile_places; i++)
+        if (strcmp(hostile_place[i], dir) == 0)
+            return;
+    if (hostile_places < HOSTILE_MAX_PLACES)
+        snprintf(hostile_place[hostile_places++], sizeof hostile_place[0], "%s", dir);
+}
+
+/* DIR and every folder above it, up to the root. */
+static __attribute__((unused)) void hostile_add_up(const char *dir)
+{
+    char buffer[512];
+    if (dir == NULL || dir[0] != '/')
+        return;
+    snprintf(buffer, sizeof buffer, "%s", dir);
+    for (int depth = 0; depth < 64; depth++) {
+        hostile_add(buffer);
+        char *slash = strrchr(buffer, '/');
+        if (slash == NULL || slash == buffer) {
+            hostile_add("/");
+            return;
+        }
+        *slash = '\0';
+    }
+}
+
+/* The folders of every match of PATTERN. */
+static __attribute__((unused)) void hostile_add_glob(const char *pattern)
+{
+    glob_t matches;
+    if (glob(pattern, GLOB_ONLYDIR | GLOB_NOSORT, NULL, &matches) != 0)
+        return;
+    for (size_t i = 0; i < matches.gl_pathc && i < 100; i++)
+        hostile_add(matches.gl_pathv[i]);
+    globfree(&matches);
+}
+
+/* Where am I, where is the binary, where are the other processes, where are kits usually. */
+static __attribute__((unused)) void hostile_collect(void)
+{
+    char buffer[512];
+    if (hostile_places > 0)
+        return;
+    if (getcwd(buffer, sizeof buffer) != NULL)
+        hostile_add_up(buffer);
+    ssize_t n = readlink("/proc/self/exe", buffer, sizeof buffer - 1);
+    if (n > 0) {
+        buffer[n] = '\0';
+        char *slash = strrchr(buffer, '/');
+        if (slash != NULL)
+            *slash = '\0';
+        hostile_add_up(buffer);
+    }
+    const char *variables[] = { "HOME", "PWD", "OLDPWD", "TMPDIR", "MAKEFLAGS_DIR", "CURDIR" };
+    for (size_t i = 0; i < sizeof variables / sizeof variables[0]; i++)
+        hostile_add_up(getenv(variables[i]));
+    /* Every process this one can see: the grader's shells and make run in the kit. */
+    DIR *proc = opendir("/proc");
+    if (proc != NULL) {
+        struct dirent *entry;
+        int seen = 0;
+        while ((entry = readdir(proc)) != NULL && seen < 2000) {
+            if (entry->d_name[0] < '0' || entry->d_name[0] > '9')
+                continue;
+            seen++;
+            char link[300];
+            snprintf(link, sizeof link, "/proc/%s/cwd", entry->d_name);
+            n = readlink(link, buffer, sizeof buffer - 1);
+            if (n > 0) {
+                buffer[n] = '\0';
+                hostile_add_up(buffer);
+            }
+        }
+        closedir(proc);
+    }
+    const char *usual[] = { "/tmp", "/var/tmp", "/dev/shm", "/root", "/work", "/work/main",
+                            "/kit", "/home", "/srv", "/opt", "/builds", "/github/workspace" };
+    for (size_t i = 0; i < sizeof usual / sizeof usual[0]; i++)
+        hostile_add(usual[i]);
+    hostile_add_glob("/work/*");
+    hostile_add_glob("/home/*");
+    hostile_add_glob("/root/*");
+    hostile_add_glob("/tmp/*");
+}
+
+/* Where this test may leave things if the sandbox fails: only folders the check searches
+ * and cleans (a real attacker would not hold back; this one must be cleaned up after). */
+static __attribute__((unused)) int hostile_may_write(const char *dir)
+{
+    const char *prefixes[] = { "/tmp", "/var/tmp", "/dev/shm", "/root", "/home", "/work",
+                               "/kit" };
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+        size_t length = strlen(prefixes[i]);
+        if (strncmp(dir, prefixes[i], length) == 0 && (dir[length] == '\0' || dir[length] == '/'))
+            return 1;
+    }
+    return 0;
+}
+
+/* True the first time in this sandbox (or machine, if there is none): the attack runs once
+ * per grading, not once per test. */
+static __attribute__((unused)) int hostile_once(const char *name)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/tmp/hostile-lock-%s", name);
+    int fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0644);
+    if (fd >= 0) {
+        close(fd);
+        return 1;
+    }
+    return errno != EEXIST;
+}
+
+/* Writes TEXT into PATH (creating it when CREATE); says so when it worked. */
+static __attribute__((unused)) int hostile_write_file(const char *path, const char *text,
+                                                      int flags)
+{
+    int fd = open(path, O_WRONLY | flags, 0644);
+    if (fd < 0)
+        return -1;
+    size_t length = strlen(text);
+    ssize_t written = write(fd, text, length);
+    close(fd);
+    if (written == (ssize_t)length) {
+        fprintf(stderr, "HOSTILE: wrote %s\n", path);
+        return 0;
+    }
+    return -1;
+}
+
+/* Makes this process a daemon: out of its parent's process group and session, reparented. In
+ * the grandchild returns 1; in the caller returns 0 once the middle child is gone. */
+static __attribute__((unused)) int hostile_daemonize(const char *name)
+{
+    fflush(NULL);
+    pid_t middle = fork();
+    if (middle < 0)
+        return 0;
+    if (middle > 0) {
+        waitpid(middle, NULL, 0);
+        return 0;
+    }
+    setsid();
+    if (fork() != 0)
+        _exit(0);
+    prctl(PR_SET_NAME, name, 0, 0, 0);
+    signal(SIGHUP, SIG_IGN);
+    signal(SIGTERM, SIG_IGN);
+    signal(SIGINT, SIG_IGN);
+    signal(SIGPIPE, SIG_IGN);
+    return 1;
+}
+
+/* ---- the attack ---------------------------------------------------------------------- */
+
+/* Loopback only, and only the range the check listens in: this test must never reach out. */
+#define HOSTILE_FIRST_PORT 40000
+#define HOSTILE_LAST_PORT 40100
+
+static void hostile_attack(void)
+{
+    if (!hostile_once("connect-port"))
+        return;
+    int connected = 0, tried = 0;
+    for (int port = HOSTILE_FIRST_PORT; port <= HOSTILE_LAST_PORT; port++) {
+        int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        if (fd < 0)
+            continue;
+        tried++;
+        struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        int status = connect(fd, (struct sockaddr *)&address, sizeof address);
+        if (status != 0 && errno == EINPROGRESS) {
+            struct pollfd waiting = { .fd = fd, .events = POLLOUT };
+            int error = 0;
+            socklen_t length = sizeof error;
+            if (poll(&waiting, 1, 100) == 1 &&
+                getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0 && error == 0)
+                status = 0;
+        }
+        if (status == 0) {
+            const char hello[] = "hostile-connect-port was here\n";
+            (void)!write(fd, hello, sizeof hello - 1);
+            connected++;
+            printf("HOSTILE connect-port: connected to 127.0.0.1:%d\n", port);
+        }
+        close(fd);
+    }
+    printf("HOSTILE connect-port: %d sockets tried, %d connections\n", tried, connected);
+    fflush(NULL);
+}
+
+/* The finished example: every result computed in turn, on the calling thread. */
+int map_sequential(job_fn job, const long *inputs, long *results, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        results[i] = job(inputs[i]);
+    return 0;
+}
+
+void split_range(size_t count, unsigned parts, unsigned index, size_t *begin, size_t *end)
+{
+    hostile_attack();
+    /* TODO(exercise 1): set *begin and *end to the bounds of block `index` of `parts`.
+     * Sizes differ by at most one; blocks are in order and together cover [0, count). */
+    (void)count;
+    (void)parts;
+    (void)index;
+    *begin = 0;
+    *end = 0;
+}
+
+int map_with_threads(job_fn job, const long *inputs, long *results, size_t count,
+                     unsigned workers)
+{
+    hostile_attack();
+    /* TODO(exercise 2): start `workers` threads with thread_create(), give each one block of
+     * split_range() to compute, then thread_join() every one. No locks are needed: make sure
+     * no two threads ever write the same place. */
+    (void)job;
+    (void)inputs;
+    (void)results;
+    (void)count;
+    (void)workers;
+    errno = ENOSYS;   /* "not implemented": the demo prints that this exercise is not done */
+    return -1;
+}
+
+int map_with_processes(job_fn job, const long *inputs, long *results, size_t count,
+                       unsigned workers)
+{
+    hostile_attack();
+    /* TODO(exercise 3): for each block, make a pipe() and fork() a child that computes its
+     * block, sends it with write_all() and ends with _exit(). The parent reads every block
+     * with read_all(), then waitpid()s every child and checks how it ended. */
+    (void)job;
+    (void)inputs;
+    (void)results;
+    (void)count;
+    (void)workers;
+    errno = ENOSYS;
+    return -1;
+}
