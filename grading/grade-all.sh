@@ -137,6 +137,13 @@ fi
 submissions=$(cd "$1" && pwd)
 jobs=$2
 shift 2
+# One class at a time per kit: a second run would remove the first one's results under it.
+mkdir -p "$top/build"
+exec 9>"$top/build/grade-all.lock"
+if ! flock -n 9; then
+    echo "grade-all: another grade-all of this kit is running; wait for it to finish" >&2
+    exit 2
+fi
 rm -rf "$out"
 mkdir -p "$out/logs" "$out/results" "$out/reports"
 # The workspaces are staged where the sandbox's unprivileged user can read them, whatever the
