@@ -138,6 +138,7 @@ submissions=$(cd "$1" && pwd)
 jobs=$2
 shift 2
 # One class at a time per kit: a second run would remove the first one's results under it.
+# (The sandboxes do not get the lock's descriptor: every descriptor open here goes into them.)
 mkdir -p "$top/build"
 exec 9>"$top/build/grade-all.lock"
 if ! flock -n 9; then
@@ -169,7 +170,7 @@ if [ -z "$students" ]; then
 fi
 echo "Grading $(echo $students | wc -w) students, $jobs at a time, lessons: $*"
 printf '%s\n' $students |
-    xargs -P "$jobs" -I STUDENT sh "$0" --one "$submissions" STUDENT "$stage" "$@"
+    xargs -P "$jobs" -I STUDENT sh "$0" --one "$submissions" STUDENT "$stage" "$@" 9>&-
 
 # What a sandbox cannot stop, an instructor reads: constructs that the lessons do not need.
 if [ -f "$top/grading/suspicious.sh" ]; then
