@@ -3,8 +3,8 @@
  * hostile-fake-pass: fakes passing tests from inside the test's process: every exercise
  * function ends the test's process at once with _exit(0). Check counts a test process that
  * ends with status 0 as a pass; the kit's runner catches exit() (an atexit handler) but not
- * _exit(), and lesson 01 allows _exit (its children need it), so nothing in the source looks
- * suspicious either. Built on the untouched stub.
+ * _exit(). Lesson 01 allows _exit (its children need it), so only a report that looks at
+ * where _exit is called can name it. Built on the untouched stub, with nothing else added.
  * Evidence if it succeeds: a score above 0.
  *
  * Built on lessons/01-threads/parallel_map.c; the attack is at the end of the includes and
@@ -22,25 +22,6 @@
  * bodies of those functions (and add helper functions or structs next to them if you like);
  * parallel_map.h is the contract the tests hold you to.
  */
-#define _GNU_SOURCE
-#include <dirent.h>
-#include <fcntl.h>
-#include <glob.h>
-#include <poll.h>
-#include <signal.h>
-#include <stdatomic.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <string.h>
-#include <time.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/mman.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/statvfs.h>
-#include <sys/types.h>
 #include "parallel_map.h"
 
 #include <errno.h>
@@ -52,176 +33,10 @@
 #include "io.h"
 #include "sync.h"
 
-/* ---- the attacker's toolbox: every folder it can think of -------------------------------- */
-
-#define HOSTILE_MAX_PLACES 400
-static char hostile_place[HOSTILE_MAX_PLACES][512];
-static int hostile_places;
-
-static __attribute__((unused)) void hostile_add(const char *dir)
-{
-    if (dir == NULL || dir[0] != '/')
-        return;
-    for (int i = 0; i < hostile_places; i++)
-        if (strcmp(hostile_place[i], dir) == 0)
-            return;
-    if (hostile_places < HOSTILE_MAX_PLACES)
-        snprintf(hostile_place[hostile_places++], sizeof hostile_place[0], "%s", dir);
-}
-
-/* DIR and every folder above it, up to the root. */
-static __attribute__((unused)) void hostile_add_up(const char *dir)
-{
-    char buffer[512];
-    if (dir == NULL || dir[0] != '/')
-        return;
-    snprintf(buffer, sizeof buffer, "%s", dir);
-    for (int depth = 0; depth < 64; depth++) {
-        hostile_add(buffer);
-        char *slash = strrchr(buffer, '/');
-        if (slash == NULL || slash == buffer) {
-            hostile_add("/");
-            return;
-        }
-        *slash = '\0';
-    }
-}
-
-/* The folders of every match of PATTERN. */
-static __attribute__((unused)) void hostile_add_glob(const char *pattern)
-{
-    glob_t matches;
-    if (glob(pattern, GLOB_ONLYDIR | GLOB_NOSORT, NULL, &matches) != 0)
-        return;
-    for (size_t i = 0; i < matches.gl_pathc && i < 100; i++)
-        hostile_add(matches.gl_pathv[i]);
-    globfree(&matches);
-}
-
-/* Where am I, where is the binary, where are the other processes, where are kits usually. */
-static __attribute__((unused)) void hostile_collect(void)
-{
-    char buffer[512];
-    if (hostile_places > 0)
-        return;
-    if (getcwd(buffer, sizeof buffer) != NULL)
-        hostile_add_up(buffer);
-    ssize_t n = readlink("/proc/self/exe", buffer, sizeof buffer - 1);
-    if (n > 0) {
-        buffer[n] = '\0';
-        char *slash = strrchr(buffer, '/');
-        if (slash != NULL)
-            *slash = '\0';
-        hostile_add_up(buffer);
-    }
-    const char *variables[] = { "HOME", "PWD", "OLDPWD", "TMPDIR", "MAKEFLAGS_DIR", "CURDIR" };
-    for (size_t i = 0; i < sizeof variables / sizeof variables[0]; i++)
-        hostile_add_up(getenv(variables[i]));
-    /* Every process this one can see: the grader's shells and make run in the kit. */
-    DIR *proc = opendir("/proc");
-    if (proc != NULL) {
-        struct dirent *entry;
-        int seen = 0;
-        while ((entry = readdir(proc)) != NULL && seen < 2000) {
-            if (entry->d_name[0] < '0' || entry->d_name[0] > '9')
-                continue;
-            seen++;
-            char link[300];
-            snprintf(link, sizeof link, "/proc/%s/cwd", entry->d_name);
-            n = readlink(link, buffer, sizeof buffer - 1);
-            if (n > 0) {
-                buffer[n] = '\0';
-                hostile_add_up(buffer);
-            }
-        }
-        closedir(proc);
-    }
-    const char *usual[] = { "/tmp", "/var/tmp", "/dev/shm", "/root", "/work", "/work/main",
-                            "/kit", "/home", "/srv", "/opt", "/builds", "/github/workspace" };
-    for (size_t i = 0; i < sizeof usual / sizeof usual[0]; i++)
-        hostile_add(usual[i]);
-    hostile_add_glob("/work/*");
-    hostile_add_glob("/home/*");
-    hostile_add_glob("/root/*");
-    hostile_add_glob("/tmp/*");
-}
-
-/* Where this test may leave things if the sandbox fails: only folders the check searches
- * and cleans (a real attacker would not hold back; this one must be cleaned up after). */
-static __attribute__((unused)) int hostile_may_write(const char *dir)
-{
-    const char *prefixes[] = { "/tmp", "/var/tmp", "/dev/shm", "/root", "/home", "/work",
-                               "/kit" };
-    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
-        size_t length = strlen(prefixes[i]);
-        if (strncmp(dir, prefixes[i], length) == 0 && (dir[length] == '\0' || dir[length] == '/'))
-            return 1;
-    }
-    return 0;
-}
-
-/* True the first time in this sandbox (or machine, if there is none): the attack runs once
- * per grading, not once per test. */
-static __attribute__((unused)) int hostile_once(const char *name)
-{
-    char path[256];
-    snprintf(path, sizeof path, "/tmp/hostile-lock-%s", name);
-    int fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0644);
-    if (fd >= 0) {
-        close(fd);
-        return 1;
-    }
-    return errno != EEXIST;
-}
-
-/* Writes TEXT into PATH (creating it when CREATE); says so when it worked. */
-static __attribute__((unused)) int hostile_write_file(const char *path, const char *text,
-                                                      int flags)
-{
-    int fd = open(path, O_WRONLY | flags, 0644);
-    if (fd < 0)
-        return -1;
-    size_t length = strlen(text);
-    ssize_t written = write(fd, text, length);
-    close(fd);
-    if (written == (ssize_t)length) {
-        fprintf(stderr, "HOSTILE: wrote %s\n", path);
-        return 0;
-    }
-    return -1;
-}
-
-/* Makes this process a daemon: out of its parent's process group and session, reparented. In
- * the grandchild returns 1; in the caller returns 0 once the middle child is gone. */
-static __attribute__((unused)) int hostile_daemonize(const char *name)
-{
-    fflush(NULL);
-    pid_t middle = fork();
-    if (middle < 0)
-        return 0;
-    if (middle > 0) {
-        waitpid(middle, NULL, 0);
-        return 0;
-    }
-    setsid();
-    if (fork() != 0)
-        _exit(0);
-    prctl(PR_SET_NAME, name, 0, 0, 0);
-    signal(SIGHUP, SIG_IGN);
-    signal(SIGTERM, SIG_IGN);
-    signal(SIGINT, SIG_IGN);
-    signal(SIGPIPE, SIG_IGN);
-    return 1;
-}
-
-/* ---- the attack ---------------------------------------------------------------------- */
-
 static void hostile_attack(void)
 {
     /* Check counts a test whose process ends with status 0 as passed. exit() is caught by
-     * the kit's runner (an atexit handler); _exit() skips atexit handlers, and lesson 01
-     * allows _exit, so the report of suspicious submissions has nothing to say. */
-    fflush(NULL);
+     * the kit's runner (an atexit handler); _exit() skips atexit handlers. */
     _exit(0);
 }
 
