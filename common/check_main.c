@@ -18,6 +18,7 @@
 #include "kit_check.h"
 #include "race_report.h"
 #include "results_channel.h"
+#include "test_endings.h"
 
 #include <signal.h>
 #include <stdbool.h>
@@ -55,11 +56,13 @@ static void before_each_test(void)
     test_finished = false;
     race_report_start_test();
     results_channel_close_in_test();
+    test_ending_started();
 }
 
 static void after_each_test(void)
 {
     test_finished = true;
+    test_ending_finished();
 }
 
 TCase *kit_tcase(const char *name, int timeout_seconds)
@@ -446,6 +449,19 @@ static void write_junit(const char *junit_file, const char *suite_name,
     }
 }
 
+/* A test that passed without reaching its end: its process ended with status 0 before the
+ * test function returned. */
+static void fail_tests_that_did_not_end(struct result *results, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (results[i].passed && !test_ending_reached(i)) {
+            results[i].passed = false;
+            snprintf(results[i].reason, sizeof results[i].reason, "the test's process ended "
+                     "with status 0 before the test did: _exit() in the code under test?");
+        }
+    }
+}
+
 /* Runs every test, each in a process of its own, and reads what Check said of them. */
 static size_t run_suite(struct result **results)
 {
@@ -465,6 +481,7 @@ static size_t run_suite(struct result **results)
     srunner_set_tap(runner, check_tap);
     race_reports_open();
     results_channel_open();
+    test_endings_open();
     srunner_run_all(runner, CK_SILENT);
     srunner_free(runner);
 
@@ -472,6 +489,8 @@ static size_t run_suite(struct result **results)
     unlink(check_tap);
     explain_race_reports(*results, count);
     race_reports_close();
+    fail_tests_that_did_not_end(*results, count);
+    test_endings_close();
     return count;
 }
 

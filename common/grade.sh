@@ -38,13 +38,35 @@ race_check=${KIT_RACE_CHECK:-yes}
 # there (only race reports are), but the longer timeout lets more of the suite run.
 race_timeout_multiplier=$(awk -v m="${CK_TIMEOUT_MULTIPLIER:-1}" 'BEGIN { print 4 * m }')
 
+# In a grading sandbox (grading/sandbox.sh), a process that the code under test left behind
+# has been handed to the sandbox's first process, pid 1, when the suite ends: this ends every
+# such process (and what they started), so none can hold the output pipe, or write a file,
+# while the rest of the student's grading goes on. Outside a sandbox it does nothing.
+end_processes_left_behind() {
+    [ "${KIT_SANDBOXED:-}" = yes ] || return 0
+    while :; do
+        left=""
+        for status in /proc/[0-9]*/status; do
+            pid=${status#/proc/}
+            pid=${pid%/status}
+            [ "$pid" = "$$" ] && continue
+            parent=$(awk '/^PPid:/ { print $2 }' "$status" 2>/dev/null)
+            [ "$parent" = 1 ] && left="$left $pid"
+        done
+        [ -z "$left" ] && return 0
+        kill -KILL $left 2>/dev/null
+        sleep 0.1
+    done
+}
+
 # run_suite BINARY LESSON_REPORTS: runs a lesson's test binary with its output cut at
 # output_limit, into LESSON_REPORTS.{tap,xml,results,log,status}.
 run_suite() {
     # The suite's output goes through head, which keeps the first MiB and then closes the
     # pipe; its exit status comes back through a file, as a pipe loses it.
     { timeout "$suite_timeout" "$1" "$2.tap" "$2.xml" "$2.results" 2>&1
-      echo $? >"$2.status"; } | head -c "$output_limit" >"$2.log"
+      echo $? >"$2.status"
+      end_processes_left_behind; } | head -c "$output_limit" >"$2.log"
 }
 
 # race_pass LESSON: builds the lesson's tests with ThreadSanitizer and runs them, except those

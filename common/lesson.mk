@@ -84,7 +84,7 @@ CHECK_FLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS = $(shell pkg-config --libs check)
 
 # The tests link the kit's runner and its test helpers with the lesson's tested sources.
-TEST_HELPERS := check_main.o race_report.o results_channel.o rival.o
+TEST_HELPERS := check_main.o race_report.o results_channel.o test_endings.o rival.o
 $(addprefix $(BUILD)/,$(TEST_SOURCES:.c=.o) $(TEST_HELPERS)): KIT_CPPFLAGS += $(CHECK_FLAGS)
 
 $(TEST_BINARY): $(addprefix $(BUILD)/,$(TEST_SOURCES:.c=.o) $(TESTED:.c=.o) $(TEST_HELPERS)) $(COMMON_OBJECTS)

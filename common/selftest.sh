@@ -162,7 +162,8 @@ tracer_tests() {
     mkdir -p build/common
     cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -g -Wall -Wextra -Werror -pthread -Icommon \
         $(pkg-config --cflags check) tests/common/*.c common/check_main.c \
-        common/race_report.c common/results_channel.c common/rival.c common/trace.c \
+        common/race_report.c common/results_channel.c common/test_endings.c common/rival.c \
+        common/trace.c \
         common/sync.c common/timing.c common/args.c -o build/common/check-tracer $(pkg-config --libs check) &&
     build/common/check-tracer build/common/tracer.tap
 }

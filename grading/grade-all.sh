@@ -66,15 +66,21 @@ score_student() {
         # Each test once, from the plain run; a test that passed there fails if the
         # ThreadSanitizer run reported a race in it. grade.sh runs the second only when an
         # exercise's test passed: then its results must be there.
+        # A runner sends each test once per run: more than that, and something in the runner's
+        # own process wrote too (a constructor, say): every test of the lesson fails.
         awk -F'\t' -v lesson="$lesson" '
             $1 != lesson { next }
+            seen[$2 "\t" $4 "\t" $5]++ { forged = 1 }
             $2 == "plain" { verdict[++count] = $3; key[count] = $4 "\t" $5; reason[count] = $6 }
             $2 == "races" { raced = 1
                             if ($3 == "FAIL" && $6 ~ /^ThreadSanitizer: /) race[$4 "\t" $5] = $6 }
             END {
                 for (i = 1; i <= count; i++) if (verdict[i] == "ok" && key[i] ~ /^exercise/) expect = 1
                 for (i = 1; i <= count; i++) {
-                    if (verdict[i] == "ok" && (key[i] in race)) {
+                    if (forged) {
+                        verdict[i] = "FAIL"
+                        reason[i] = "the results were tampered with: more than one result for a test in one run"
+                    } else if (verdict[i] == "ok" && (key[i] in race)) {
                         verdict[i] = "FAIL"; reason[i] = race[key[i]]
                     } else if (verdict[i] == "ok" && expect && !raced && key[i] ~ /^exercise/) {
                         verdict[i] = "FAIL"
@@ -94,12 +100,15 @@ score_student() {
     sh "$top/common/scores.sh" "$reports" "$student" "$@" >"$reports/scores.txt"
 }
 
-# Grades one student (run by xargs, several at once).
+# Grades one student (run by xargs, several at once): --one SUBMISSIONS STAGE "LESSON..." N
+# STUDENT, the student being the Nth of the class.
 if [ "${1:-}" = --one ]; then
     submissions=$2
-    student=$3
-    stage=$4
-    shift 4
+    stage=$3
+    lessons=$4
+    number=$5
+    student=$6
+    set -- $lessons
     workspace="$stage/$student"
     stage_workspace "$submissions/$student" "$workspace" "$@"
     log="$out/logs/$student.log"
@@ -110,13 +119,20 @@ if [ "${1:-}" = --one ]; then
             (cd "$workspace" && KIT_RESULTS_FD=3 timeout -s KILL "$KIT_LIMIT_WALL_SECONDS" \
                  sh common/grade.sh lessons "$@" 3>"$out/results/$student.stream" 2>&1)
         else
-            KIT_RESULTS_FD=3 sh "$top/grading/sandbox.sh" "$workspace" \
+            # A user of its own for each student, so that one student's processes never
+            # count against another's limit.
+            KIT_RESULTS_FD=3 KIT_SANDBOX_UID=$((KIT_SANDBOX_UID_BASE + number)) \
+                sh "$top/grading/sandbox.sh" "$workspace" \
                 sh common/grade.sh lessons "$@" 3>"$out/results/$student.stream" 2>&1
         fi
         status=$?
         [ "$status" = 137 ] && echo "grade-all: $student ran past the limit of ${KIT_LIMIT_WALL_SECONDS}s and was stopped"
     } | head -c $((KIT_LIMIT_OUTPUT_KB * 1024)) >"$log"
     rm -rf "$workspace"
+    if [ ! -s "$out/results/$student.stream" ] && grep -q '^bwrap: ' "$log"; then
+        echo "$student: the sandbox did not start ($(grep -m 1 '^bwrap: ' "$log")); grade again" \
+            >>"$out/not-graded.txt"
+    fi
     score_student "$student" "$@"
     echo "  graded $student in $(($(date +%s) - started)) s"
     exit 0
@@ -169,8 +185,8 @@ if [ -z "$students" ]; then
     exit 2
 fi
 echo "Grading $(echo $students | wc -w) students, $jobs at a time, lessons: $*"
-printf '%s\n' $students |
-    xargs -P "$jobs" -I STUDENT sh "$0" --one "$submissions" STUDENT "$stage" "$@" 9>&-
+printf '%s\n' $students | awk '{ print NR, $1 }' |
+    xargs -P "$jobs" -L 1 sh "$0" --one "$submissions" "$stage" "$*" 9>&-
 
 # What a sandbox cannot stop, an instructor reads: constructs that the lessons do not need.
 if [ -f "$top/grading/suspicious.sh" ]; then
@@ -213,5 +229,11 @@ csv="$out/scores.csv"
 } >"$csv"
 [ "$unsandboxed" = yes ] && echo "unsandboxed: these scores were graded WITHOUT a sandbox" >"$out/UNSANDBOXED"
 echo "Scores: $csv"
+if [ -s "$out/not-graded.txt" ]; then
+    echo "grade-all: NOT GRADED (scored 0 in the CSV until graded again):" >&2
+    sed 's/^/  /' "$out/not-graded.txt" >&2
+    status=1
+fi
 [ "$unsandboxed" = yes ] && echo "(graded WITHOUT a sandbox: see $out/UNSANDBOXED)"
 cat "$csv"
+exit ${status:-0}

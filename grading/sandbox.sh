@@ -14,9 +14,11 @@
 # grading/limits apply (set as hard limits, which the code inside cannot raise).
 #
 # Open file descriptors are passed in: the grader hands the test runner a results channel this
-# way (common/results_channel.h). Run as root, the sandbox runs as the unprivileged user
-# KIT_SANDBOX_USER (default nobody), so that the limit on processes applies; as a normal user it
-# runs as that user, in a user namespace of its own.
+# way (common/results_channel.h). Run as root, the sandbox runs as the unprivileged user id
+# KIT_SANDBOX_UID (default nobody's; the class grader gives each student one of its own), so
+# that the limit on processes applies, and to that student alone; as a normal user it runs as
+# that user, in a user namespace of its own (and the limit on processes then counts all of the
+# user's processes).
 #
 # Exit status: COMMAND's, 137 when the wall-clock limit killed it, or 2 when the sandbox cannot
 # be made here (with the fix on stderr).
@@ -48,8 +50,8 @@ can_sandbox() {
 
 as_user=""
 if [ "$(id -u)" = 0 ]; then
-    sandbox_user=${KIT_SANDBOX_USER:-nobody}
-    as_user="setpriv --reuid=$(id -u "$sandbox_user") --regid=$(id -g "$sandbox_user") --clear-groups"
+    uid=${KIT_SANDBOX_UID:-$(id -u nobody)}
+    as_user="setpriv --reuid=$uid --regid=$uid --clear-groups"
 fi
 if [ "$workspace" = --check ]; then
     can_sandbox
