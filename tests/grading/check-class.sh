@@ -15,8 +15,9 @@
 #     solution (leave-process, hold-output-pipe): they may legitimately pass every test, so
 #     their score only must not go above full marks, and their evidence checks are what count.
 #     forge-in-runner forges results from a constructor inside the test runner, which no
-#     sandbox can stop (common/results_channel.h): its score is printed, not checked, and the
-#     report of suspicious submissions must name it;
+#     sandbox can stop (common/results_channel.h). The grader catches this one (it sends a test
+#     twice), but a more careful forger would not be: its score is printed, not checked, and
+#     the report of suspicious submissions must name it;
 #   - no evidence of any attack: no solution text in build/grade-all, no hostile-was-here-*
 #     marker on the machine, no connection to the loopback listener, no disk lost, no log
 #     over the output limit, no hostile process alive afterwards;
@@ -37,11 +38,7 @@ export KIT_LIMIT_WALL_SECONDS
 [ -f grading/limits ] && . grading/limits
 output_limit_kb=${KIT_LIMIT_OUTPUT_KB:-4096}
 jobs=$(nproc)
-if [ -f grading/grade-all.sh ]; then
-    grader=grading/grade-all.sh
-else
-    grader=common/grade-all.sh
-fi
+grader=grading/grade-all.sh
 out=build/grade-all
 failures=0
 check() {   # check OK|FAIL WHAT
