@@ -245,5 +245,6 @@ if [ -d .git ]; then
     step "GitHub Classroom set-up matches tests/points" classroom_set_up_is_current
 fi
 
-echo "self-test: $passed passed, $failed failed, in $(($(date +%s) - started)) s"
+echo "self-test took $(($(date +%s) - started)) s"
+echo "self-test: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

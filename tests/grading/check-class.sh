@@ -41,9 +41,10 @@ jobs=$(nproc)
 grader=grading/grade-all.sh
 out=build/grade-all
 failures=0
+successes=0
 check() {   # check OK|FAIL WHAT
     echo "$1 $2"
-    [ "$1" = ok ] || failures=$((failures + 1))
+    if [ "$1" = ok ]; then successes=$((successes + 1)); else failures=$((failures + 1)); fi
 }
 
 # grade CLASS: grades a class, prints the seconds it took.
@@ -104,8 +105,11 @@ else
 fi
 
 if [ "${KIT_CHECK_HOSTILE:-yes}" = no ]; then
-    [ "$failures" = 0 ] && { echo "PASS: the class without attackers"; exit 0; }
-    echo "FAIL: $failures checks failed"; exit 1
+    [ "$failures" = 0 ] && echo "PASS: the class without attackers" ||
+        echo "FAIL: $failures checks failed"
+    echo "test-grading: $successes passed, $failures failed"
+    [ "$failures" = 0 ]
+    exit
 fi
 
 # ---- the class with attackers ---------------------------------------------------------------
@@ -308,7 +312,8 @@ clean_up
 
 if [ "$failures" = 0 ]; then
     echo "PASS: every attack failed, every honest score unchanged"
-    exit 0
+else
+    echo "FAIL: $failures checks failed"
 fi
-echo "FAIL: $failures checks failed"
-exit 1
+echo "test-grading: $successes passed, $failures failed"
+[ "$failures" = 0 ]
