@@ -476,6 +476,7 @@ static size_t run_suite(struct result **results)
     close(fd);
 
     Suite *suite = kit_suite();
+    kit_add_hidden_tests(suite);
     SRunner *runner = srunner_create(suite);
     srunner_set_fork_status(runner, CK_FORK);   /* the timeouts and crash reports need it */
     srunner_set_tap(runner, check_tap);

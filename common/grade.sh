@@ -88,7 +88,7 @@ race_pass() {
 
 # For a lesson that does not compile: every test, named from the source, failed.
 write_compile_failure_reports() {
-    names=$(sed -n 's/^START_TEST(\([A-Za-z0-9_]*\)).*/\1/p' "$top/tests/$1"/*.c)
+    names=$(sed -n 's/^START_TEST(\([A-Za-z0-9_]*\)).*/\1/p' "$top/tests/$1"/*.c "$top/tests/$1"/hidden/*.c 2>/dev/null)
     count=$(echo "$names" | grep -c .)
     number=0
     : >"$4"

@@ -5,6 +5,8 @@
  *   - a test case named "exercise N" holds the tests of exercise N. Every one of them must
  *     fail on the untouched TODO stub (`make test` checks that), so each asserts something
  *     the stub does not do;
+ *   - a test case named "exercise N hidden" holds hidden tests of exercise N (see
+ *     kit_add_hidden_tests below), held to the same rules;
  *   - a test case named "given" tests code that comes finished with the lesson.
  *   - tests run in their own process (Check's fork mode) with a timeout, so a deadlock, a crash
  *     or an exit() in the code under test fails that one test with a reason;
@@ -25,6 +27,12 @@
 
 /* The lesson's suite; defined by the lesson's test file. */
 Suite *kit_suite(void);
+
+/* Adds the lesson's hidden tests to its suite: tests that grading runs and the student edition
+ * leaves out, in test cases named "exercise N hidden" (their points: "LESSON N hidden POINTS"
+ * in tests/points). Defined in tests/LESSON/hidden/ when the lesson has any; otherwise
+ * common/no_hidden_tests.c defines it to add none. */
+void kit_add_hidden_tests(Suite *suite);
 
 /* A test case with a timeout (in seconds; 0 for KIT_TEST_TIMEOUT) that also catches code under
  * test that calls exit() before the test finishes, which Check would count as a pass. */

@@ -43,7 +43,12 @@ KIT_LDFLAGS := -pthread $(SANITIZER_FLAGS)
 
 COMMON_SOURCES := args.c io.c sync.c timing.c trace.c
 COMMON_OBJECTS := $(addprefix $(BUILD)/,$(COMMON_SOURCES:.c=.o))
-TEST_SOURCES := $(notdir $(wildcard $(TEST_DIR)/*.c))
+# Hidden tests (tests/LESSON/hidden/*.c) are graded like the others but left out of the
+# student edition; a lesson without them links common/no_hidden_tests.c, which adds none.
+HIDDEN_DIR := $(TEST_DIR)/hidden
+HIDDEN_SOURCES := $(notdir $(wildcard $(HIDDEN_DIR)/*.c))
+TEST_SOURCES := $(notdir $(wildcard $(TEST_DIR)/*.c)) \
+	$(if $(HIDDEN_SOURCES),$(HIDDEN_SOURCES),no_hidden_tests.c)
 TEST_BINARY := $(BUILD)/check-$(LESSON)
 BINARIES := $(addprefix $(BUILD)/,$(PROGRAMS))
 
@@ -70,6 +75,8 @@ $(BUILD)/%.o: $(LESSON_DIR)/%.c | $(BUILD)
 $(BUILD)/%.o: $(TOP)/common/%.c | $(BUILD)
 	$(COMPILE)
 $(BUILD)/%.o: $(TEST_DIR)/%.c | $(BUILD)
+	$(COMPILE)
+$(BUILD)/%.o: $(HIDDEN_DIR)/%.c | $(BUILD)
 	$(COMPILE)
 
 $(BUILD):

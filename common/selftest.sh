@@ -51,8 +51,8 @@ step() {
 stubs_fail_every_exercise_test() {
     tap=build/reports/lessons/$1.tap
     [ -f "$tap" ] || { echo "no report $tap"; return 1; }
-    passing=$(grep '^ok ' "$tap" | grep ':exercise [0-9]*:')
-    exercise_tests=$(grep -c ':exercise [0-9]*:' "$tap")
+    passing=$(grep '^ok ' "$tap" | grep ':exercise [0-9]*\( hidden\)\{0,1\}:')
+    exercise_tests=$(grep -c ':exercise [0-9]*\( hidden\)\{0,1\}:' "$tap")
     if [ "$exercise_tests" -eq 0 ]; then
         echo "$1 has no exercise tests"
         return 1
@@ -112,13 +112,16 @@ seed_build() {
 
 # Each tests/LESSON/wrong/NAME.patch turns the reference solution into a classic wrong version
 # (its first line says which exercise and what is wrong). The tests of that exercise must
-# catch every one of them.
+# catch every one of them. A first line "exercise N hidden: ..." names a mistake for the hidden
+# tests of exercise N: they must catch it, and the visible tests must let it through (else the
+# hidden test would teach nothing the visible ones do not).
 wrong_version_is_caught() {
     lesson=$1
     patch_file=$2
     name=$(basename "$patch_file" .patch)
-    exercise=$(sed -n '1s/^exercise \([0-9][0-9]*\):.*/\1/p' "$patch_file")
-    [ -n "$exercise" ] || { echo "$patch_file: first line must be 'exercise N: ...'"; return 1; }
+    exercise=$(sed -n '1s/^exercise \([0-9][0-9]*\( hidden\)\{0,1\}\):.*/\1/p' "$patch_file")
+    [ -n "$exercise" ] ||
+        { echo "$patch_file: first line must be 'exercise N: ...' or 'exercise N hidden: ...'"; return 1; }
     work="$top/build/wrong/$lesson/$name"
     rm -rf "$work"
     mkdir -p "$work/src" "$work/build"
@@ -130,6 +133,16 @@ wrong_version_is_caught() {
     seed_build "$solutions_build" "$work/build" "$top/solutions/$lesson" "$work/src"
     $make -C "lessons/$lesson" IMPL=solutions IMPL_DIR="$work/src" BUILD="$work/build" \
         EXTRA_CFLAGS=-w test-binary || return 1
+    case $exercise in
+        *hidden)
+            CK_RUN_CASE="exercise ${exercise% hidden}" "$work/build/check-$lesson" "$work/visible.tap"
+            if grep -q '^not ok ' "$work/visible.tap"; then
+                echo "$name fails the visible tests of exercise ${exercise% hidden}; a mistake for"
+                echo "the hidden tests must be one that the visible tests let through:"
+                grep '^not ok ' "$work/visible.tap"
+                return 1
+            fi ;;
+    esac
     CK_RUN_CASE="exercise $exercise" CK_TIMEOUT_MULTIPLIER=$wrong_timeout_multiplier \
         "$work/build/check-$lesson" "$work/results.tap"
     grep -q '^not ok ' "$work/results.tap" && return 0
@@ -163,6 +176,7 @@ tracer_tests() {
     cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -g -Wall -Wextra -Werror -pthread -Icommon \
         $(pkg-config --cflags check) tests/common/*.c common/check_main.c \
         common/race_report.c common/results_channel.c common/test_endings.c common/rival.c \
+        common/no_hidden_tests.c \
         common/trace.c \
         common/sync.c common/timing.c common/args.c -o build/common/check-tracer $(pkg-config --libs check) &&
     build/common/check-tracer build/common/tracer.tap

@@ -36,6 +36,7 @@ stage_workspace() {
     for lesson in "$top"/tests/[0-9][0-9]-*; do
         mkdir -p "$2/tests/$(basename "$lesson")"
         cp "$lesson"/*.c "$lesson"/*.h "$2/tests/$(basename "$lesson")/" 2>/dev/null
+        [ -d "$lesson/hidden" ] && cp -R "$lesson/hidden" "$2/tests/$(basename "$lesson")/"
     done
     student_dir=$1
     workspace_dir=$2
@@ -91,7 +92,7 @@ score_student() {
             }' "$stream" >"$reports/$lesson.results"
         if [ ! -s "$reports/$lesson.results" ]; then
             # No results at all: the lesson did not compile, or its tests did not finish.
-            sed -n 's/^START_TEST(\([A-Za-z0-9_]*\)).*/\1/p' "$top/tests/$lesson"/*.c |
+            sed -n 's/^START_TEST(\([A-Za-z0-9_]*\)).*/\1/p' "$top/tests/$lesson"/*.c "$top/tests/$lesson"/hidden/*.c 2>/dev/null |
                 awk '{ printf "FAIL\tcompile\t%s\tno results: the lesson did not compile, or its tests did not finish (see the log)\n", $1 }' \
                 >"$reports/$lesson.results"
             echo "no results (see the log)" >"$reports/$lesson.note"
