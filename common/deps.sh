@@ -31,6 +31,7 @@ fi
 if [ "${1:-}" = grading ]; then
     need bubblewrap command -v bwrap           # a sandbox per student (grading/sandbox.sh)
     need util-linux command -v prlimit          # its resource limits, and setpriv as root
+    need jq         command -v jq               # the grading platforms' JSON files
 fi
 if [ "${1:-}" = slides ]; then
     need pandoc   command -v pandoc
