@@ -4,6 +4,8 @@
 #   LESSON         the lesson's folder name, e.g. 01-threads
 #   PROGRAMS       the programs it builds; each NAME lists its sources in NAME_SOURCES
 #   TESTED         the lesson sources the Check suite links against (tests/LESSON/*.c)
+#   EXERCISE_FILES the files students edit (their reference versions are in solutions/LESSON/):
+#                  grading takes exactly these from a submission, and nothing else
 #   DEMO           the program `make run`, `make bench` and `make diagrams` start
 #   RUN_ARGS       its arguments for `make run` (small: a few seconds)
 #   BENCH_ARGS     its arguments for `make bench` (larger: numbers worth quoting)
@@ -24,6 +26,9 @@ TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))..)
 IMPL ?= lessons
 ifeq ($(filter $(IMPL),lessons solutions),)
 $(error IMPL must be lessons or solutions, not '$(IMPL)')
+endif
+ifeq ($(IMPL)$(wildcard $(TOP)/solutions/.),solutions)
+$(error IMPL=solutions: this copy of the kit (the student edition) has no reference solutions)
 endif
 
 comma := ,
@@ -151,6 +156,10 @@ clean:
 # For grade.sh: where the test binary of this IMPL is.
 print-test-binary:
 	@echo $(TEST_BINARY)
+
+# For graders: the files of a submission that are graded.
+print-exercise-files:
+	@echo $(EXERCISE_FILES)
 
 # For selftest.sh: where the programs of this IMPL are, and arguments they must reject.
 print-build-folder:

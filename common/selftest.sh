@@ -64,6 +64,15 @@ stubs_fail_every_exercise_test() {
     fi
 }
 
+# EXERCISE_FILES in the lesson's Makefile names exactly the files of solutions/LESSON/: they
+# are what grading takes from a submission.
+exercise_files_listed() {
+    listed=$($make -s -C "lessons/$1" print-exercise-files | tr ' ' '\n' | grep . | sort)
+    solved=$(ls "solutions/$1" | sort)
+    [ "$listed" = "$solved" ] ||
+        { echo "EXERCISE_FILES: $(echo $listed); solutions/$1: $(echo $solved)"; return 1; }
+}
+
 # A bad argument gets a usage line on stderr and exit status 2, from every program of the
 # lesson: --no-such-option, and for the demo each of BAD_ARGS, for another program NAME each
 # of BAD_ARGS_NAME. One case may hold several arguments separated by commas ("1.5,2").
@@ -191,6 +200,7 @@ check_lesson() {
     step "$lesson: solutions build with zero warnings" \
         $make -C "lessons/$lesson" IMPL=solutions EXTRA_CFLAGS=-Werror all test-binary
     step "$lesson: student tree builds" $make -C "lessons/$lesson" IMPL=lessons all test-binary
+    step "$lesson: EXERCISE_FILES names the files of solutions/$lesson" exercise_files_listed "$lesson"
     step "$lesson: solutions pass every test, also built with ThreadSanitizer" \
         env CK_TIMEOUT_MULTIPLIER=$wrong_timeout_multiplier sh common/grade.sh solutions "$lesson"
     step "$lesson: solutions pass every test under AddressSanitizer and UBSan" \
