@@ -13,6 +13,7 @@
 #   tests.tsv      a line per test: lesson, exercise, test, ok or FAIL, earned, possible, reason
 #                  (what every grading platform's file is made from: grading/platforms.sh)
 #   summary.json   tests and points per lesson and exercise (TREE names what was graded)
+#   summary.txt    what it prints: a row per lesson and the score line
 # Used by grade.sh, and by the class grader outside its sandboxes. Exit status: 0 if every test
 # of every lesson passed, 1 otherwise.
 set -u
@@ -26,7 +27,7 @@ shift 2
 # test to TESTS_FILE ("LESSON EXERCISE TEST VERDICT EARNED POSSIBLE REASON", tab-separated, in
 # the order the tests ran) and prints one line per exercise ("EXERCISE TESTS PASSED POINTS
 # EARNED", in number order, "given" included). A test's share of its exercise's points is
-# kept to six digits, so that shares add up to the exercise's points.
+# kept to ten digits, so that shares add up to the exercise's points.
 # EXERCISE is the test case's name without "exercise ": "2" for exercise 2, "2 hidden" for the
 # hidden tests of exercise 2 (points line "LESSON 2 hidden POINTS"), "given", or "compile".
 score_exercises() {
@@ -60,7 +61,7 @@ score_exercises() {
                 if (of[i] == "compile") continue
                 split(line[i], part, "\t")
                 share = worth[of[i]] / tests[of[i]]
-                printf "%s\t%s\t%s\t%s\t%.6f\t%.6f\t%s\n", lesson, of[i], part[3], part[1], \
+                printf "%s\t%s\t%s\t%s\t%.10g\t%.10g\t%s\n", lesson, of[i], part[3], part[1], \
                        (part[1] == "ok" ? share : 0), share, part[4] > tests_file
             }
             # An exercise none of whose tests ran (the lesson did not compile, or the suite
@@ -68,7 +69,7 @@ score_exercises() {
             for (i = 1; i <= 2 * 99; i++) {
                 exercise = int((i + 1) / 2) (i % 2 ? "" : " hidden")
                 if (!(exercise in known) || tests[exercise] > 0 || worth[exercise] == 0) continue
-                printf "%s\t%s\t-\tFAIL\t%.6f\t%.6f\t%s\n", lesson, exercise, 0, worth[exercise], \
+                printf "%s\t%s\t-\tFAIL\t%.10g\t%.10g\t%s\n", lesson, exercise, 0, worth[exercise], \
                        "no test of this exercise ran: " (note == "" ? "see the log" : note) > tests_file
             }
             for (exercise in known) {
@@ -122,10 +123,13 @@ for lesson in "$@"; do
 }    {\"lesson\": \"$lesson\", \"tests\": $tests, \"passed\": $passed, \"points\": $points, \"earned\": $earned, \"compiles\": $([ "$note" = "does not compile" ] && echo false || echo true), \"exercises\": [$json_exercises]}"
 done
 
-printf '  %-16s %6s %6s %13s\n' lesson passed total points
-printf '%s' "$rows"
 percent=$(awk -v e="$total_earned" -v p="$total_points" 'BEGIN { printf "%.0f", (p > 0 ? 100 * e / p : 0) }')
-echo "Score: $total_passed/$total_tests tests passed, $total_earned/$total_points points ($percent%)"
+# The summary, on the console and in summary.txt (which the platforms' files show).
+{
+    printf '  %-16s %6s %6s %13s\n' lesson passed total points
+    printf '%s' "$rows"
+    echo "Score: $total_passed/$total_tests tests passed, $total_earned/$total_points points ($percent%)"
+} | tee "$reports/summary.txt"
 {
     echo "{"
     echo "  \"tree\": \"$tree\", \"tests\": $total_tests, \"passed\": $total_passed,"
