@@ -7,7 +7,8 @@
 # (images, styles and script inside it: it opens without a network), and LESSON.pdf, a page
 # per slide. The decks take their code from the lessons' own files and their tables from the
 # lessons' READMEs (slides/include.lua), their diagrams from slides/diagrams/ (the traced runs
-# of `make diagrams IMPL=solutions`, made here if a deck needs one that is not there yet) and
+# of `make diagrams IMPL=solutions`, made here if a deck needs one that is not there yet; in the
+# student edition, of the student's own `make diagrams`, and a note where none could be drawn) and
 # from slides/concepts/*.dot (drawn by hand, rendered here).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -50,10 +51,16 @@ for lesson in "$@"; do
     missing=$(grep -o '](diagrams/[^)]*)' "$deck" | sed 's/^](//; s/)$//' | while read -r image; do
         [ -s "slides/$image" ] || echo "$image"
     done)
-    if [ -n "$missing" ]; then
+    if [ -n "$missing" ] && [ -d solutions ]; then
         echo "slides: drawing the diagrams of $lesson (make diagrams IMPL=solutions)"
         make --no-print-directory -C "lessons/$lesson" IMPL=solutions diagrams >"$out/$lesson-diagrams.log" 2>&1 ||
             { echo "slides: make diagrams failed for $lesson; see $out/$lesson-diagrams.log" >&2; status=1; continue; }
+    elif [ -n "$missing" ]; then
+        # The student edition: the diagrams of the student's own run, where it can be drawn;
+        # the deck says what is missing (slides/include.lua) and is built all the same.
+        echo "slides: drawing the diagrams of $lesson from your own code (make diagrams)"
+        make --no-print-directory -C "lessons/$lesson" diagrams >"$out/$lesson-diagrams.log" 2>&1 ||
+            echo "slides: $lesson's diagrams need its exercises done first; the deck says where they go"
     fi
 
     html=$out/$lesson.html

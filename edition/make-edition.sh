@@ -51,6 +51,7 @@ tracked() {
 }
 
 for file in $(tracked Makefile .gitignore Containerfile .containerignore .dockerignore \
+                      grading/results-for.sh grading/classroom.sh \
                       .devcontainer common lessons slides tests/points \
                       tests/[0-9][0-9]-*); do
     case $file in

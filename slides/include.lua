@@ -10,7 +10,9 @@
 --   ```{file="lessons/03-locks/README.md" section="5. What an increment costs" block=1}
 --   ```                                   that section's first code block: a measured table;
 --                                         add lines="3-12" (or "1-2,15-26") for some of its lines
--- Patterns are Lua patterns. Anything not found stops the build with a message.
+-- Patterns are Lua patterns. Anything not found stops the build with a message. In the student
+-- edition, which has no solutions/, a block from solutions/ becomes a line naming the file the
+-- student writes it in.
 
 local function fail(message)
   io.stderr:write('slides: ' .. message .. '\n')
@@ -128,9 +130,32 @@ function CodeBlock(block)
   end
   local path = block.attributes['include']
   if not path then return nil end
+  -- The student edition has no solutions/: a slide that shows an exercise's finished code
+  -- says where the student writes it instead.
+  local lesson_file = path:match('^solutions/(.*)$')
+  if lesson_file and not io.open(path, 'r') then
+    local what = block.attributes['function'] and ('`' .. block.attributes['function'] .. '` in ')
+                 or ''
+    return pandoc.BlockQuote(pandoc.read('An exercise of this lesson: ' .. what .. '`lessons/' ..
+                                         lesson_file .. '`, which you write.', 'markdown').blocks)
+  end
   block.text = extract(path, block.attributes)
   for _, key in ipairs({'include', 'function', 'struct', 'from', 'to'}) do
     block.attributes[key] = nil
   end
   return block
+end
+
+-- In the student edition, the traced diagrams come from the student's own run (`make diagrams`
+-- in the lesson), which needs the exercises done: until then a slide says so in the diagram's
+-- place, and the rest of the deck is built.
+local is_edition = not os.rename('solutions', 'solutions')
+
+function Image(image)
+  if not is_edition or not image.src:match('^diagrams/') then return nil end
+  local file = io.open('slides/' .. image.src, 'r')
+  if file then file:close() return nil end
+  local lesson = image.src:match('^diagrams/(%d%d%-[%a-]+)%-') or 'this lesson'
+  return pandoc.Emph(pandoc.Str('(A diagram of your own program\'s traced run: run make diagrams in lessons/' ..
+                                lesson .. ' once its exercises pass, then make slides again.)'))
 end
