@@ -3,7 +3,10 @@
 #   make                 build every lesson program, from lessons/ and from solutions/
 #   make check           grade the student tree (lessons/): a row per lesson, a score line,
 #                        TAP and JUnit XML in build/reports/
-#   make test            the kit's self-test (what CI runs)
+#   make test            the kit's self-test (what CI runs); in the student edition, its own
+#                        check: every lesson builds and every exercise fails on its stub
+#   make release DEST=DIR   write the student edition (no solutions, no hidden tests) into DIR
+#   make gradescope      build/gradescope/autograder.zip, the autograder to upload to Gradescope
 #   make diagrams        traced runs drawn into slides/diagrams/ (SVG, PNG, PDF, trace JSON)
 #   make slides          a slide deck per lesson: build/slides/NN-name.html (one file) and .pdf
 #   make slides-check    open every deck in headless Chromium; fails if an image did not load
@@ -34,7 +37,7 @@ endif
 # Sub-makes need not check the dependencies again.
 SUBMAKE = $(MAKE) --no-print-directory KIT_DEPS_CHECKED=1
 
-.PHONY: all check test diagrams slides slides-check run bench tsan asan stress deps clean grade-all test-grading bench-grading $(LESSONS_ALL:%=build-%)
+.PHONY: all check test diagrams slides slides-check run bench tsan asan stress deps clean grade-all test-grading bench-grading release gradescope $(LESSONS_ALL:%=build-%)
 .PHONY: $(LESSONS_ALL:%=build-solutions-%)
 
 all: $(LESSONS:%=build-%) $(LESSONS:%=build-solutions-%)
@@ -51,13 +54,24 @@ $(LESSONS_ALL:%=build-solutions-%): build-solutions-%: deps
 check: deps
 	@sh common/grade.sh $(IMPL) $(LESSONS)
 
+# This copy is the instructor's (with solutions/) or the student edition (without).
+EDITION := $(if $(wildcard solutions/.),instructor,student)
+INSTRUCTOR_ONLY := grade-all test-grading bench-grading stress release gradescope
+
+ifeq ($(EDITION),instructor)
 test: deps
 	@sh common/selftest.sh $(LESSONS)
+else
+test: deps
+	@sh common/deps.sh grading
+	@sh common/edition-test.sh $(LESSONS)
+endif
 
 diagrams: deps
 	+@for lesson in $(LESSONS); do $(SUBMAKE) -C lessons/$$lesson IMPL=$(IMPL) diagrams || exit 1; done
 
-# The decks are built from the reference solutions' diagrams, whatever IMPL says.
+# The decks are built from the reference solutions' diagrams, whatever IMPL says (in the
+# student edition, from the diagrams of the student's own code).
 slides: deps
 	@sh common/slides.sh $(LESSONS)
 
@@ -66,6 +80,21 @@ slides-check: slides
 
 run bench tsan asan: deps
 	+@for lesson in $(LESSONS); do $(SUBMAKE) -C lessons/$$lesson IMPL=$(IMPL) $@ || exit 1; done
+
+clean:
+	rm -rf build slides/diagrams
+
+# The instructor's tools: grading a class, the student edition, the platforms. The student
+# edition has none of them, and says so.
+ifeq ($(EDITION),instructor)
+# The student edition, checked: nothing of a reference solution in it.
+release: deps
+	@sh edition/make-edition.sh "$(DEST)"
+	@sh edition/answer-free.sh . "$(DEST)"
+
+gradescope: deps
+	@sh common/deps.sh grading
+	@sh grading/gradescope/make-autograder.sh build/gradescope/autograder.zip
 
 # A whole class: every student copy in SUBMISSIONS, JOBS at a time, each in a sandbox of its
 # own (grading/sandbox.sh, limits in grading/limits), into one CSV.
@@ -88,6 +117,8 @@ bench-grading: deps
 STRESS_RUNS ?= 100
 stress: deps
 	@sh common/stress.sh $(STRESS_RUNS) $(LESSONS)
-
-clean:
-	rm -rf build slides/diagrams
+else
+$(INSTRUCTOR_ONLY):
+	@echo "make $@: only in the instructor's copy of the kit; this is the student edition" >&2
+	@exit 2
+endif
