@@ -13,6 +13,7 @@
 #   make run / bench     every lesson's demo, small / at benchmark size
 #   make tsan / asan     every lesson's demo under ThreadSanitizer / AddressSanitizer+UBSan
 #   make grade-all SUBMISSIONS=DIR   grade every student copy in DIR into one CSV, each in a sandbox
+#                        (SHARD=I/N: one machine's part; STUDENT=NAME: one student again)
 #   make bench-grading   what the sandbox costs, measured
 #   make stress          the reference solutions' tests, many times, with every core busy
 #   make deps            install what the kit needs (Debian/Ubuntu)
@@ -97,11 +98,14 @@ gradescope: deps
 	@sh grading/gradescope/make-autograder.sh build/gradescope/autograder.zip
 
 # A whole class: every student copy in SUBMISSIONS, JOBS at a time, each in a sandbox of its
-# own (grading/sandbox.sh, limits in grading/limits), into one CSV.
+# own (grading/sandbox.sh, limits in grading/limits), into one CSV. SHARD=I/N grades the I-th of
+# every N students (one machine of N) into build/grade-all/shards/I-of-N/; STUDENT=NAME grades
+# one student again into the class graded before; ROSTER=FILE gives the CSVs a roster's columns.
 JOBS ?= $(shell nproc)
 grade-all: deps
 	@sh common/deps.sh grading
-	@sh grading/grade-all.sh "$(SUBMISSIONS)" $(JOBS) $(LESSONS)
+	@sh grading/grade-all.sh $(if $(SHARD),--shard "$(SHARD)") $(if $(STUDENT),--student "$(STUDENT)") \
+	    $(if $(ROSTER),--roster "$(ROSTER)") "$(SUBMISSIONS)" $(JOBS) $(LESSONS)
 
 # grade-all on a sample class of 23 copies of lesson 01, correct, untouched and broken in
 # every way the grading must survive; checks the CSV. Takes a few minutes.
