@@ -14,6 +14,7 @@
 #   make tsan / asan     every lesson's demo under ThreadSanitizer / AddressSanitizer+UBSan
 #   make grade-all SUBMISSIONS=DIR   grade every student copy in DIR into one CSV, each in a sandbox
 #                        (SHARD=I/N: one machine's part; STUDENT=NAME: one student again)
+#   make grade-merge     the shards graded on several machines, into one class's results
 #   make bench-grading   what the sandbox costs, measured
 #   make stress          the reference solutions' tests, many times, with every core busy
 #   make deps            install what the kit needs (Debian/Ubuntu)
@@ -57,7 +58,7 @@ check: deps
 
 # This copy is the instructor's (with solutions/) or the student edition (without).
 EDITION := $(if $(wildcard solutions/.),instructor,student)
-INSTRUCTOR_ONLY := grade-all test-grading bench-grading stress release gradescope
+INSTRUCTOR_ONLY := grade-all grade-merge test-grading bench-grading stress release gradescope
 
 ifeq ($(EDITION),instructor)
 test: deps
@@ -106,6 +107,12 @@ grade-all: deps
 	@sh common/deps.sh grading
 	@sh grading/grade-all.sh $(if $(SHARD),--shard "$(SHARD)") $(if $(STUDENT),--student "$(STUDENT)") \
 	    $(if $(ROSTER),--roster "$(ROSTER)") "$(SUBMISSIONS)" $(JOBS) $(LESSONS)
+
+# The shards of a class graded on N machines, put together into build/grade-all as one run
+# would have written it. SHARDS="DIR...": the shards' folders (default: build/grade-all/shards/*).
+.PHONY: grade-merge
+grade-merge:
+	@sh grading/grade-merge.sh $(if $(ROSTER),--roster "$(ROSTER)") $(SHARDS)
 
 # grade-all on a sample class of 23 copies of lesson 01, correct, untouched and broken in
 # every way the grading must survive; checks the CSV. Takes a few minutes.
