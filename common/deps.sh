@@ -32,6 +32,8 @@ if [ "${1:-}" = grading ]; then
     need bubblewrap command -v bwrap           # a sandbox per student (grading/sandbox.sh)
     need util-linux command -v prlimit          # its resource limits, and setpriv as root
     need jq         command -v jq               # the grading platforms' JSON files
+    need zip        command -v zip              # Gradescope's autograder, a zip file
+    need unzip      command -v unzip            # (and make test opens it to check it)
 fi
 if [ "${1:-}" = slides ]; then
     need pandoc   command -v pandoc

@@ -6,6 +6,8 @@
 #   TESTED         the lesson sources the Check suite links against (tests/LESSON/*.c)
 #   EXERCISE_FILES the files students edit (their reference versions are in solutions/LESSON/):
 #                  grading takes exactly these from a submission, and nothing else
+#   BUILDS_ON      optional: exercise files of earlier lessons that this lesson compiles too,
+#                  as LESSON/FILE (a grader asks for them with this lesson's own)
 #   DEMO           the program `make run`, `make bench` and `make diagrams` start
 #   RUN_ARGS       its arguments for `make run` (small: a few seconds)
 #   BENCH_ARGS     its arguments for `make bench` (larger: numbers worth quoting)
@@ -160,6 +162,8 @@ print-test-binary:
 # For graders: the files of a submission that are graded.
 print-exercise-files:
 	@echo $(EXERCISE_FILES)
+print-builds-on:
+	@echo $(BUILDS_ON)
 
 # For selftest.sh: where the programs of this IMPL are, and arguments they must reject.
 print-build-folder:
