@@ -8,7 +8,10 @@
 # AddressSanitizer; every exercise test fails on the untouched student tree (a test that passes
 # on a TODO stub asserts nothing); the tests catch every classic wrong version in tests/LESSON/
 # wrong/; the demo runs to the end from both trees and answers a bad argument with exit status
-# 2; the diagrams render; the slide deck builds and shows every image in a browser. Then the
+# 2; the diagrams render; the slide deck builds and shows every image in a browser. When every
+# lesson is tested, beside them: the student edition (tests/grading/check-edition.sh: written,
+# answer-free, its own make test passes) and the grading platforms' files
+# (tests/grading/check-platforms.sh: their formats, and make check's points). Then the
 # tracer's own tests, and that the browser check fails on a deck with a broken image.
 #
 # Lessons are checked side by side, KIT_TEST_JOBS at a time (default: one more than the cores,
@@ -224,24 +227,45 @@ check_lesson() {
     echo "$passed $failed" >"build/selftest/$lesson.counts"
 }
 
-# One lesson, as a job of the run below: its report is printed whole when it ends.
+# A check of the kit as a whole that runs beside the lessons: tests/grading/check-NAME.sh
+# (the student edition, the grading platforms), its steps counted like a lesson's.
+check_kit_piece() {
+    sh "tests/grading/check-$1.sh" >"build/selftest/$1.log" 2>&1
+    cat "build/selftest/$1.log"
+    echo "$(grep -c '^ok ' "build/selftest/$1.log") $(grep -c '^FAIL ' "build/selftest/$1.log")" \
+        >"build/selftest/$1.counts"
+}
+
+# One lesson (or kit piece), as a job of the run below: its report is printed whole when it ends.
 if [ "${1:-}" = --lesson ]; then
-    check_lesson "$2" >"build/selftest/$2.out" 2>&1
+    case $2 in
+        edition | platforms) check_kit_piece "$2" >"build/selftest/$2.out" 2>&1 ;;
+        *) check_lesson "$2" >"build/selftest/$2.out" 2>&1 ;;
+    esac
     cat "build/selftest/$2.out"
     exit 0
 fi
 
 started=$(date +%s)
-# The decks need pandoc and Chromium: installed once here, not by every lesson's job at once.
+# The decks need pandoc and Chromium, the platforms' checks the grading tools: installed once
+# here, not by every job at once.
 sh common/deps.sh slides || exit 1
+sh common/deps.sh grading || exit 1
 rm -f build/selftest/*.counts
 jobs=${KIT_TEST_JOBS:-$(($(nproc) + 1))}
 echo "self-test: $# lessons, $jobs at a time"
-# The lessons with the most wrong versions take longest: they start first.
-for lesson in "$@"; do
-    echo "$(ls tests/"$lesson"/wrong/*.patch 2>/dev/null | wc -l) $lesson"
-done | sort -rn | cut -d' ' -f2 | xargs -P "$jobs" -n 1 sh common/selftest.sh --lesson
-for lesson in "$@"; do
+# The lessons with the most wrong versions take longest: they start first. The student edition
+# and the grading platforms are checked beside them when the whole kit is tested.
+pieces=""
+[ "$*" = "$(ls -d lessons/[0-9][0-9]-*/ | xargs -n 1 basename | tr '\n' ' ' | sed 's/ $//')" ] &&
+    pieces="edition platforms"
+{
+    for lesson in "$@"; do
+        echo "$(ls tests/"$lesson"/wrong/*.patch 2>/dev/null | wc -l) $lesson"
+    done | sort -rn | cut -d' ' -f2
+    for piece in $pieces; do echo "$piece"; done
+} | xargs -P "$jobs" -n 1 sh common/selftest.sh --lesson
+for lesson in "$@" $pieces; do
     if [ -f "build/selftest/$lesson.counts" ]; then
         read -r lesson_passed lesson_failed <"build/selftest/$lesson.counts"
         passed=$((passed + lesson_passed))
@@ -260,14 +284,6 @@ step "slides: the browser check fails on a deck with a broken image" \
 step "grading: the report of suspicious submissions flags what it must, and only that" \
     sh tests/grading/check-suspicious.sh
 
-# The GitHub Classroom files are written from tests/points; they must match it.
-classroom_set_up_is_current() {
-    sh common/classroom.sh >/dev/null &&
-    git diff --exit-code -- .github/classroom/autograding.json .github/workflows/classroom.yml
-}
-if [ -d .git ]; then
-    step "GitHub Classroom set-up matches tests/points" classroom_set_up_is_current
-fi
 
 echo "self-test took $(($(date +%s) - started)) s"
 echo "self-test: $passed passed, $failed failed"
