@@ -26,6 +26,8 @@
 #     (where grade-all prints it) no student took longer than the wall-clock limit;
 #   - build/grade-all/suspicious.txt names every hostile student.
 # One line per check (ok or FAIL), then the verdict; the exit status is 0 only if all passed.
+# Then tests/grading/check-shards.sh: a small class graded whole, and in three shards merged,
+# gives the same files; a STUDENT= regrade; exercises.csv; a roster; bad SHARD values.
 # KIT_CHECK_HOSTILE=no grades only the class without attackers (quicker, and the only safe
 # choice with a grader that has no sandbox).
 set -u
@@ -102,6 +104,21 @@ if results_files | xargs grep -h '^FAIL' 2>/dev/null | awk -F'\t' '$4 == ""' | g
     check FAIL "honest class: some failed tests have no reason"
 else
     check ok "honest class: every failed test has a reason"
+fi
+
+# ---- a class on several machines, a regrade, the CSVs -----------------------------------------
+
+# A small class of its own, graded whole and in shards (tests/grading/check-shards.sh says
+# what it checks); its lines are counted with these. KIT_CHECK_SHARDS=no leaves it out.
+if [ "${KIT_CHECK_SHARDS:-yes}" != no ]; then
+    sh tests/grading/check-shards.sh >build/check-shards.log 2>&1
+    shards_status=$?
+    grep -E '^(ok|FAIL) ' build/check-shards.log
+    successes=$((successes + $(grep -c '^ok ' build/check-shards.log)))
+    failures=$((failures + $(grep -c '^FAIL ' build/check-shards.log)))
+    if [ "$shards_status" != 0 ] && ! grep -q '^FAIL ' build/check-shards.log; then
+        check FAIL "tests/grading/check-shards.sh failed (status $shards_status): see build/check-shards.log"
+    fi
 fi
 
 if [ "${KIT_CHECK_HOSTILE:-yes}" = no ]; then
