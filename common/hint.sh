@@ -36,5 +36,9 @@ if [ "$next" -lt "$available" ]; then
     echo "(hint $next of $available; run 'make hint EX=$exercise' again for a stronger one)"
 else
     echo
-    echo "(that was the last hint; the reference solution is in solutions/, for after you try)"
+    if [ -d "$(dirname "$0")/../solutions" ]; then
+        echo "(that was the last hint; the reference solution is in solutions/, for after you try)"
+    else
+        echo "(that was the last hint; the lesson's README and its tests say the rest)"
+    fi
 fi

@@ -12,7 +12,8 @@
  * a worker's writes visible to the loop (lesson 05).
  *
  * The queues are lesson 05's blocking bounded queue (lessons/05-queues/queue.h), built from
- * solutions/05-queues/queue.c. Its items are numbers: here, the index of a job slot.
+ * the reference solution where the kit has one, else from your own lessons/05-queues/queue.c
+ * (this lesson's Makefile says which). Its items are numbers: here, the index of a job slot.
  *
  * eventfd is Linux-only; elsewhere a pipe does the same job (write a byte per result, read
  * them all).
