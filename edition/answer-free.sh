@@ -4,6 +4,7 @@
 # workflows), even inside a longer line.
 #
 #   sh edition/answer-free.sh KIT EDITION
+#   sh edition/answer-free.sh --secrets KIT     print the lines it looks for
 #
 # A solution's secret lines are its lines (spaces at the ends dropped, runs of spaces made one)
 # that its TODO stub does not have, that no file handed out anyway has, whole or inside a longer
@@ -14,8 +15,13 @@
 # version or a hidden test, and nothing under build/.
 # Prints each leak as EDITION_FILE:LINE: the solution line it contains; exit status 1 if any.
 set -u
+list_secrets=no
+if [ "${1:-}" = --secrets ] && [ $# = 2 ]; then
+    list_secrets=yes
+    set -- "$2" "$2"
+fi
 if [ $# -ne 2 ] || [ ! -d "$1/solutions" ] || [ ! -d "$2" ]; then
-    echo "usage: sh edition/answer-free.sh KIT EDITION" >&2
+    echo "usage: sh edition/answer-free.sh KIT EDITION   or   sh edition/answer-free.sh --secrets KIT" >&2
     exit 2
 fi
 kit=$(cd "$1" && pwd)
@@ -45,6 +51,7 @@ grep -o -F -f "$work/candidates" "$work/given" | sort -u >"$work/inside-given"
 comm -23 "$work/candidates" "$work/inside-given" >"$work/secrets"
 secrets=$(wc -l <"$work/secrets")
 [ "$secrets" -gt 0 ] || { echo "answer-free: found no solution line to look for" >&2; exit 2; }
+[ "$list_secrets" = no ] || { cat "$work/secrets"; exit 0; }
 
 status=0
 # Folders and files that must not be there at all.

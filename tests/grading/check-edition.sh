@@ -41,7 +41,8 @@ check "holds no solutions, wrong versions, hidden tests or grading tools" has_no
 # answer-free.sh must catch a solution's line anywhere: in a hint, inside a longer line.
 catches_a_planted_line() {
     cp -R "$work/edition" "$work/leaky"
-    line=$(grep -v '^[[:space:]]*$' solutions/03-locks/bank.c | grep 'mutex_lock' | head -n 1)
+    # A line of the solution of bank_transfer, among those answer-free.sh looks for.
+    line=$(sh edition/answer-free.sh --secrets . | grep 'bank->accounts' | head -n 1)
     [ -n "$line" ] || { echo "no line to plant"; return 1; }
     printf 'A hint: %s\n' "$line" >>"$work/leaky/lessons/03-locks/hints/exercise2.md"
     if sh edition/answer-free.sh . "$work/leaky" >"$work/leaky.log" 2>&1; then
