@@ -319,10 +319,13 @@ else
 fi
 started=$(date +%s.%N)
 # Each student with their number in the whole class (the sandbox's user id).
+# (A shard of a class smaller than N may have nobody: xargs would still run once.)
 printf '%s\n' $grading >"$stage/grading"
-awk 'NR == FNR { grading[$1] = 1; next } ($1 in grading) { print FNR, $1 }' \
-        "$stage/grading" "$out/class.txt" |
-    xargs -P "$jobs" -L 1 sh "$0" --one "$submissions" "$stage" "$out" "$*" 9>&-
+if [ "$count" -gt 0 ]; then
+    awk 'NR == FNR { grading[$1] = 1; next } ($1 in grading) { print FNR, $1 }' \
+            "$stage/grading" "$out/class.txt" |
+        xargs -P "$jobs" -L 1 sh "$0" --one "$submissions" "$stage" "$out" "$*" 9>&-
+fi
 wall=$(echo "$(date +%s.%N) $started" | awk '{ printf "%.1f", $1 - $2 }')
 
 sh "$top/grading/class-files.sh" "$out" "$roster"
