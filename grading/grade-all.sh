@@ -37,81 +37,6 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/grading/limits"
 unsandboxed=${KIT_UNSANDBOXED:-no}
 
-# stage_workspace STUDENT_DIR WORKSPACE LESSON...: the student edition of the kit, with the
-# student's copies of the files students edit (the solutions folder names exactly those).
-stage_workspace() {
-    mkdir -p "$2/build"
-    cp -R "$top/Makefile" "$top/common" "$top/lessons" "$2/"
-    mkdir -p "$2/tests"
-    cp "$top/tests/points" "$2/tests/"
-    for lesson in "$top"/tests/[0-9][0-9]-*; do
-        mkdir -p "$2/tests/$(basename "$lesson")"
-        cp "$lesson"/*.c "$lesson"/*.h "$2/tests/$(basename "$lesson")/" 2>/dev/null
-        [ -d "$lesson/hidden" ] && cp -R "$lesson/hidden" "$2/tests/$(basename "$lesson")/"
-    done
-    student_dir=$1
-    workspace_dir=$2
-    shift 2
-    for lesson in "$@"; do
-        for reference in "$top/solutions/$lesson"/*; do
-            name=$(basename "$reference")
-            for candidate in "$student_dir/lessons/$lesson/$name" "$student_dir/$lesson/$name"; do
-                if [ -f "$candidate" ]; then
-                    cp "$candidate" "$workspace_dir/lessons/$lesson/$name"
-                    break
-                fi
-            done
-        done
-    done
-    chmod -R a+rX "$workspace_dir"
-}
-
-# score_student STUDENT LESSON...: reads the results that came out of the student's sandbox
-# and writes the student's reports, here, outside it.
-score_student() {
-    stream="$out/results/$1.stream"
-    reports="$out/reports/$1"
-    mkdir -p "$reports"
-    shift
-    for lesson in "$@"; do
-        rm -f "$reports/$lesson.note"
-        # Each test once, from the plain run; a test that passed there fails if the
-        # ThreadSanitizer run reported a race in it. grade.sh runs the second only when an
-        # exercise's test passed: then its results must be there.
-        # A runner sends each test once per run: more than that, and something in the runner's
-        # own process wrote too (a constructor, say): every test of the lesson fails.
-        awk -F'\t' -v lesson="$lesson" '
-            $1 != lesson { next }
-            seen[$2 "\t" $4 "\t" $5]++ { forged = 1 }
-            $2 == "plain" { verdict[++count] = $3; key[count] = $4 "\t" $5; reason[count] = $6 }
-            $2 == "races" { raced = 1
-                            if ($3 == "FAIL" && $6 ~ /^ThreadSanitizer: /) race[$4 "\t" $5] = $6 }
-            END {
-                for (i = 1; i <= count; i++) if (verdict[i] == "ok" && key[i] ~ /^exercise/) expect = 1
-                for (i = 1; i <= count; i++) {
-                    if (forged) {
-                        verdict[i] = "FAIL"
-                        reason[i] = "the results were tampered with: more than one result for a test in one run"
-                    } else if (verdict[i] == "ok" && (key[i] in race)) {
-                        verdict[i] = "FAIL"; reason[i] = race[key[i]]
-                    } else if (verdict[i] == "ok" && expect && !raced && key[i] ~ /^exercise/) {
-                        verdict[i] = "FAIL"
-                        reason[i] = "the ThreadSanitizer run of the tests ended without results"
-                    }
-                    printf "%s\t%s\t%s\n", verdict[i], key[i], reason[i]
-                }
-            }' "$stream" >"$reports/$lesson.results"
-        if [ ! -s "$reports/$lesson.results" ]; then
-            # No results at all: the lesson did not compile, or its tests did not finish.
-            sed -n 's/^START_TEST(\([A-Za-z0-9_]*\)).*/\1/p' "$top/tests/$lesson"/*.c "$top/tests/$lesson"/hidden/*.c 2>/dev/null |
-                awk '{ printf "FAIL\tcompile\t%s\tno results: the lesson did not compile, or its tests did not finish (see the log)\n", $1 }' \
-                >"$reports/$lesson.results"
-            echo "no results (see the log)" >"$reports/$lesson.note"
-        fi
-    done
-    sh "$top/common/scores.sh" "$reports" "$student" "$@" >"$reports/scores.txt"
-}
-
 # Grades one student (run by xargs, several at once): --one SUBMISSIONS STAGE OUT "LESSON..."
 # N STUDENT, the student being the Nth of the class (in every shard: the sandbox's user id
 # comes from it, so that shards graded on one machine at once never share one).
@@ -124,10 +49,12 @@ if [ "${1:-}" = --one ]; then
     student=$7
     set -- $lessons
     workspace="$stage/$student"
-    stage_workspace "$submissions/$student" "$workspace" "$@"
     log="$out/logs/$student.log"
     started=$(date +%s.%N)
     {
+        # The kit as graded, with the student's copies of the files students edit laid over
+        # it (grading/stage.sh), as Gradescope's and PrairieLearn's graders stage it too.
+        sh "$top/grading/stage.sh" "$submissions/$student" "$workspace" "$@" 2>&1
         [ "$unsandboxed" = yes ] && echo "grade-all: $student graded WITHOUT a sandbox (KIT_UNSANDBOXED=yes)"
         if [ "$unsandboxed" = yes ]; then
             (cd "$workspace" && KIT_RESULTS_FD=3 timeout -s KILL "$KIT_LIMIT_WALL_SECONDS" \
@@ -143,7 +70,10 @@ if [ "${1:-}" = --one ]; then
         [ "$status" = 137 ] && echo "grade-all: $student ran past the limit of ${KIT_LIMIT_WALL_SECONDS}s and was stopped"
     } | head -c $((KIT_LIMIT_OUTPUT_KB * 1024)) >"$log"
     rm -rf "$workspace"
-    score_student "$student" "$@"
+    # The scores, worked out here, outside, from what came out of the sandbox.
+    mkdir -p "$out/reports/$student"
+    sh "$top/grading/score-stream.sh" "$out/results/$student.stream" "$out/reports/$student" \
+        "$student" "$@" >"$out/reports/$student/scores.txt"
     # Everything the class's files say of a student is in the student's own reports, so that
     # they come out the same however the class was split.
     reports="$out/reports/$student"
