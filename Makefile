@@ -8,6 +8,7 @@
 #   make release DEST=DIR   write the student edition (no solutions, no hidden tests) into DIR
 #   make gradescope      build/gradescope/autograder.zip, the autograder to upload to Gradescope
 #   make prairielearn    build/prairielearn/: a PrairieLearn question per lesson, externally graded
+#   make image           the kit's container image (Containerfile), with podman or docker
 #   make diagrams        traced runs drawn into slides/diagrams/ (SVG, PNG, PDF, trace JSON)
 #   make slides          a slide deck per lesson: build/slides/NN-name.html (one file) and .pdf
 #   make slides-check    open every deck in headless Chromium; fails if an image did not load
@@ -40,7 +41,7 @@ endif
 # Sub-makes need not check the dependencies again.
 SUBMAKE = $(MAKE) --no-print-directory KIT_DEPS_CHECKED=1
 
-.PHONY: all check test diagrams slides slides-check run bench tsan asan stress deps clean grade-all test-grading bench-grading release gradescope prairielearn $(LESSONS_ALL:%=build-%)
+.PHONY: all check test diagrams slides slides-check run bench tsan asan stress deps clean grade-all test-grading bench-grading release gradescope prairielearn image $(LESSONS_ALL:%=build-%)
 .PHONY: $(LESSONS_ALL:%=build-solutions-%)
 
 all: $(LESSONS:%=build-%) $(LESSONS:%=build-solutions-%)
@@ -84,6 +85,13 @@ slides-check: slides
 run bench tsan asan: deps
 	+@for lesson in $(LESSONS); do $(SUBMAKE) -C lessons/$$lesson IMPL=$(IMPL) $@ || exit 1; done
 
+# The kit's container image (Containerfile), with podman where it is installed, else docker.
+# IMAGE names it (PrairieLearn pulls it by that name: make prairielearn uses it too).
+IMAGE ?= concurrency-kit
+CONTAINER_ENGINE ?= $(shell command -v podman >/dev/null 2>&1 && echo podman || echo docker)
+image:
+	$(CONTAINER_ENGINE) build -t $(IMAGE) -f Containerfile .
+
 clean:
 	rm -rf build slides/diagrams
 
@@ -100,11 +108,10 @@ gradescope: deps
 	@sh grading/gradescope/make-autograder.sh build/gradescope/autograder.zip $(LESSONS)
 
 # PrairieLearn: a question per lesson and the external grader, into build/prairielearn/;
-# PL_IMAGE names the kit's container image where PrairieLearn pulls it from.
-PL_IMAGE ?= concurrency-kit
+# IMAGE names the kit's container image where PrairieLearn pulls it from.
 prairielearn: deps
 	@sh common/deps.sh grading
-	@sh grading/prairielearn/make-course.sh build/prairielearn "$(PL_IMAGE)" $(LESSONS)
+	@sh grading/prairielearn/make-course.sh build/prairielearn "$(IMAGE)" $(LESSONS)
 
 # A whole class: every student copy in SUBMISSIONS, JOBS at a time, each in a sandbox of its
 # own (grading/sandbox.sh, limits in grading/limits), into one CSV. SHARD=I/N grades the I-th of

@@ -4,7 +4,8 @@
 #   sh common/deps.sh          what building, testing and the diagrams need
 #   sh common/deps.sh bench    that, and the programs `make bench` measures the kit against
 #   sh common/deps.sh slides   that, and what `make slides` builds the decks with
-#   sh common/deps.sh grading  that, and the sandbox `make grade-all` grades every student in
+#   sh common/deps.sh grading  that, and the sandbox `make grade-all` grades every student in,
+#                              the tools of the platforms' files, and patch for the self-tests
 set -u
 
 missing=""
@@ -14,6 +15,7 @@ need() {   # need PACKAGE TEST-COMMAND...: PACKAGE is missing if the command fai
     "$@" >/dev/null 2>&1 || missing="$missing $package"
 }
 need gcc         command -v cc
+need libc6-dev   test -e /usr/include/errno.h   # gcc only recommends it: a minimal Debian lacks it
 need make        command -v make
 need pkg-config  command -v pkg-config
 need check       pkg-config --exists check
@@ -29,6 +31,7 @@ if [ "${1:-}" = bench ]; then
     need redis-server command -v redis-server
 fi
 if [ "${1:-}" = grading ]; then
+    need patch      command -v patch            # the self-tests apply the wrong versions
     need bubblewrap command -v bwrap           # a sandbox per student (grading/sandbox.sh)
     need util-linux command -v prlimit          # its resource limits, and setpriv as root
     need jq         command -v jq               # the grading platforms' JSON files

@@ -39,11 +39,16 @@ can_sandbox() {
         echo "grading: bubblewrap is not installed; install it with: sudo apt-get install bubblewrap" >&2
         return 1
     fi
+    # With a /proc and a /dev of its own, as the real sandbox has: a container may allow the
+    # namespaces and still refuse to mount a proc ("Can't mount proc on /newroot/proc").
     if ! $as_user bwrap --ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib \
-            --symlink usr/lib64 /lib64 --unshare-all /bin/true 2>/dev/null; then
-        echo "grading: bubblewrap cannot make a sandbox here: user namespaces are off." >&2
+            --symlink usr/lib64 /lib64 --proc /proc --dev /dev --unshare-all /bin/true 2>/dev/null; then
+        echo "grading: bubblewrap cannot make a sandbox here: user namespaces are off, or (in a" >&2
+        echo "  container) mounting a /proc is not allowed." >&2
         echo "  On Debian: sudo sysctl -w kernel.unprivileged_userns_clone=1" >&2
         echo "  Elsewhere: sudo sysctl -w user.max_user_namespaces=15000" >&2
+        echo "  In podman: --security-opt unmask=ALL; in docker: --security-opt seccomp=unconfined" >&2
+        echo "  --security-opt systempaths=unconfined" >&2
         return 1
     fi
 }
