@@ -31,9 +31,13 @@ void results_channel_open(void)
 
 void results_channel_close_in_test(void)
 {
-    if (channel_fd >= 0 && close(channel_fd) != 0 && errno != EBADF)
+    if (channel_fd < 0)
+        return;
+    if (close(channel_fd) != 0 && errno != EBADF)
         _exit(1);
     channel_fd = -1;
+    if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) != 0)
+        _exit(1);
 }
 
 void results_channel_send(const char *lesson, const char *run, bool passed,

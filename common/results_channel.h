@@ -19,7 +19,11 @@
 /* In the runner, before the suite: takes the descriptor from KIT_RESULTS_FD, if set. */
 void results_channel_open(void);
 
-/* In each test's own process, before the test. */
+/* In each test's own process, before the test: closes the descriptor, then makes the process
+ * dumpable again (the runner is not, so that no other process can reach its descriptor through
+ * /proc). With the descriptor gone there is nothing to protect, and a test may need its own
+ * /proc files: lesson 05's tests read /proc/self/task/TID/syscall to see a thread asleep, which
+ * a process that is not dumpable cannot do unless it runs as root. */
 void results_channel_close_in_test(void);
 
 /* After the suite, for each test: "LESSON RUN ok|FAIL TEST_CASE TEST REASON", tab-separated,

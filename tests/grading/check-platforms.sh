@@ -5,7 +5,8 @@
 # autograder (unzipped and run here, as Gradescope runs it) and by PrairieLearn's external
 # grader (run here as PrairieLearn runs it); both must give exactly the points that `make check`
 # gives for the same files. GitHub Classroom's workflow and its per-lesson results are checked
-# for what its reporter reads.
+# for what its reporter reads. Last, every lesson's reference solutions are graded the same way
+# and must earn every point.
 #
 #   sh tests/grading/check-platforms.sh
 set -u
@@ -117,5 +118,22 @@ classroom() {
     same_points "$(jq '.max_score' "$work/classroom.json")" "$check_possible"
 }
 check "GitHub Classroom's workflow runs every lesson, and its results give make check's points" classroom
+
+# Every lesson's reference solutions, handed in as a student's repository and graded as every
+# platform grades (grading/grade-one.sh: staged, in the sandbox, as an unprivileged user), earn
+# every point: a test that works only as root, or only outside the sandbox, fails here.
+solutions_earn_every_point() {
+    mkdir -p "$work/reference/lessons"
+    for solved in solutions/[0-9][0-9]-*; do
+        mkdir -p "$work/reference/lessons/$(basename "$solved")"
+        cp "$solved"/* "$work/reference/lessons/$(basename "$solved")/"
+    done
+    lessons=$(ls -d lessons/[0-9][0-9]-*/ | xargs -n 1 basename)
+    KIT_SANDBOX=required sh grading/grade-one.sh "$work/reference" "$work/reference-reports" $lessons
+    awk -F'\t' '$4 != $5 { print $1 ": " $4 " of " $5 " points"; short = 1 } END { exit short }' \
+        "$work/reference-reports/scores.tsv"
+}
+check "every lesson's solutions, graded in the sandbox as a submission, earn every point" \
+    solutions_earn_every_point
 
 [ "$failed" -eq 0 ]
