@@ -36,43 +36,10 @@
 #include "primes.h"
 #include "priority_queue.h"
 #include "queue.h"
+#include "thread_watch.h"
 #include "ring.h"
 
-/* ---- Where is that thread? ------------------------------------------------------------- */
-
-/* Whether the futex a sleeping thread waits on can be read (Linux) and lies inside the object
- * it waits for (glibc): see the top of this file. */
-static bool can_watch_threads_sleep(void)
-{
-#if defined(__linux__) && defined(__GLIBC__)
-    return true;
-#else
-    return false;
-#endif
-}
-
-/* The address thread `tid` sleeps on in futex(), or 0 if it is not in futex() right now. */
-static uintptr_t futex_address(int tid)
-{
-    char path[64], line[256];
-    snprintf(path, sizeof path, "/proc/self/task/%d/syscall", tid);
-    FILE *file = fopen(path, "r");
-    if (file == NULL)
-        return 0;   /* the thread has ended */
-    bool read = fgets(line, sizeof line, file) != NULL;
-    fclose(file);
-    long number;
-    unsigned long address;
-    if (!read || sscanf(line, "%ld %lx", &number, &address) != 2 || number != SYS_futex)
-        return 0;
-    return (uintptr_t)address;
-}
-
-static bool asleep_on(int tid, const void *object, size_t size)
-{
-    uintptr_t address = futex_address(tid);
-    return address >= (uintptr_t)object && address < (uintptr_t)object + size;
-}
+/* Where a thread is sleeping: thread_watch.h (see the top of this file). */
 
 /* ---- Threads that make one call each ----------------------------------------------------- */
 
