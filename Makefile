@@ -19,7 +19,12 @@
 #   make grade-merge     the shards graded on several machines, into one class's results
 #   make bench-grading   what the sandbox costs, measured
 #   make stress          the reference solutions' tests, many times, with every core busy
-#   make deps            install what the kit needs (Debian/Ubuntu)
+#   make watch           in a lesson (or with LESSON=): its exercise's tests again on every save
+#   make progress        every lesson's exercises: done, started or not started, with points
+#   make check EX=N      one exercise's tests (with LESSON=); TEST=name: one test
+#   make debug TEST=name one test, in the foreground, under gdb (with LESSON=)
+#   make deps            install everything the kit uses (Debian/Ubuntu); each target also
+#                        checks for what it needs itself, and no more
 #   make clean
 #
 # LESSON=03-locks restricts any target to one lesson; IMPL=solutions uses the reference
@@ -38,51 +43,64 @@ ifneq ($(filter-out $(LESSONS_ALL),$(LESSONS)),)
 $(error no lesson named '$(filter-out $(LESSONS_ALL),$(LESSONS))'; the lessons are: $(LESSONS_ALL))
 endif
 
-# Sub-makes need not check the dependencies again.
-SUBMAKE = $(MAKE) --no-print-directory KIT_DEPS_CHECKED=1
+# Each lesson checks for what it needs itself (common/deps.sh build, and its DEPS).
+SUBMAKE = $(MAKE) --no-print-directory
 
 .PHONY: all check test diagrams slides slides-check run bench tsan asan stress deps clean grade-all test-grading bench-grading release gradescope prairielearn image $(LESSONS_ALL:%=build-%)
+.PHONY: watch progress debug
 .PHONY: $(LESSONS_ALL:%=build-solutions-%)
 
 all: $(LESSONS:%=build-%) $(LESSONS:%=build-solutions-%)
 
+# Everything the kit uses, at once. The other targets check for what they need themselves.
 deps:
-	@sh common/deps.sh
+	@sh common/deps.sh all
 
 # One target per lesson and tree, so `make -j` builds them side by side.
-$(LESSONS_ALL:%=build-%): build-%: deps
+$(LESSONS_ALL:%=build-%): build-%:
 	+@$(SUBMAKE) -C lessons/$* IMPL=lessons all
-$(LESSONS_ALL:%=build-solutions-%): build-solutions-%: deps
+$(LESSONS_ALL:%=build-solutions-%): build-solutions-%:
 	+@$(SUBMAKE) -C lessons/$* IMPL=solutions all
 
-check: deps
-	@sh common/grade.sh $(IMPL) $(LESSONS)
+check:
+	@sh common/deps.sh build
+	@KIT_EXERCISE="$(EX)" KIT_TEST="$(TEST)" sh common/grade.sh $(IMPL) $(LESSONS)
+
+progress:
+	@sh common/deps.sh build
+	@sh common/progress.sh $(IMPL) $(LESSONS)
+
+# A lesson's own targets, from the top: LESSON= says which.
+watch debug:
+	@test -n "$(LESSON)" || { echo "usage: make $@ LESSON=NN-name (or run make $@ in the lesson's folder)" >&2; exit 2; }
+	+@$(SUBMAKE) -C lessons/$(LESSON) IMPL=$(IMPL) $@
 
 # This copy is the instructor's (with solutions/) or the student edition (without).
 EDITION := $(if $(wildcard solutions/.),instructor,student)
 INSTRUCTOR_ONLY := grade-all grade-merge test-grading bench-grading stress release gradescope
 
 ifeq ($(EDITION),instructor)
-test: deps
+test:
+	@sh common/deps.sh all
 	@sh common/selftest.sh $(LESSONS)
 else
-test: deps
-	@sh common/deps.sh grading
+test:
+	@sh common/deps.sh build images grading
 	@sh common/edition-test.sh $(LESSONS)
 endif
 
-diagrams: deps
+diagrams:
 	+@for lesson in $(LESSONS); do $(SUBMAKE) -C lessons/$$lesson IMPL=$(IMPL) diagrams || exit 1; done
 
 # The decks are built from the reference solutions' diagrams, whatever IMPL says (in the
 # student edition, from the diagrams of the student's own code).
-slides: deps
+slides:
 	@sh common/slides.sh $(LESSONS)
 
 slides-check: slides
 	@sh common/slides-check.sh --broken && sh common/slides-check.sh $(LESSONS)
 
-run bench tsan asan: deps
+run bench tsan asan:
 	+@for lesson in $(LESSONS); do $(SUBMAKE) -C lessons/$$lesson IMPL=$(IMPL) $@ || exit 1; done
 
 # The kit's container image (Containerfile), with podman where it is installed, else docker.
@@ -99,17 +117,18 @@ clean:
 # edition has none of them, and says so.
 ifeq ($(EDITION),instructor)
 # The student edition, checked: nothing of a reference solution in it.
-release: deps
+release:
+	@sh common/deps.sh grading
 	@sh edition/make-edition.sh "$(DEST)"
 	@sh edition/answer-free.sh . "$(DEST)"
 
-gradescope: deps
+gradescope:
 	@sh common/deps.sh grading
 	@sh grading/gradescope/make-autograder.sh build/gradescope/autograder.zip $(LESSONS)
 
 # PrairieLearn: a question per lesson and the external grader, into build/prairielearn/;
 # IMAGE names the kit's container image where PrairieLearn pulls it from.
-prairielearn: deps
+prairielearn:
 	@sh common/deps.sh grading
 	@sh grading/prairielearn/make-course.sh build/prairielearn "$(IMAGE)" $(LESSONS)
 
@@ -118,7 +137,7 @@ prairielearn: deps
 # every N students (one machine of N) into build/grade-all/shards/I-of-N/; STUDENT=NAME grades
 # one student again into the class graded before; ROSTER=FILE gives the CSVs a roster's columns.
 JOBS ?= $(shell nproc)
-grade-all: deps
+grade-all:
 	@sh common/deps.sh grading
 	@sh grading/grade-all.sh $(if $(SHARD),--shard "$(SHARD)") $(if $(STUDENT),--student "$(STUDENT)") \
 	    $(if $(ROSTER),--roster "$(ROSTER)") "$(SUBMISSIONS)" $(JOBS) $(LESSONS)
@@ -131,17 +150,18 @@ grade-merge:
 
 # grade-all on a sample class of 23 copies of lesson 01, correct, untouched and broken in
 # every way the grading must survive; checks the CSV. Takes a few minutes.
-test-grading: deps
+test-grading:
 	@sh common/deps.sh grading
 	@sh tests/grading/check-class.sh
 
 # What the sandbox costs: lesson 01 graded for a small class with and without it.
-bench-grading: deps
+bench-grading:
 	@sh common/deps.sh grading
 	@sh grading/bench.sh
 
 STRESS_RUNS ?= 100
-stress: deps
+stress:
+	@sh common/deps.sh build images
 	@sh common/stress.sh $(STRESS_RUNS) $(LESSONS)
 else
 $(INSTRUCTOR_ONLY):

@@ -14,11 +14,16 @@
  * test that passes here but raced there fails too: grade.sh runs every suite both ways. With
  * KIT_RESULTS_FROM=FILE, an earlier run's RESULTS_FILE, the runner runs nothing and writes its
  * reports from that file (and KIT_RACE_RESULTS).
+ *
+ * KIT_EXERCISE=N runs only exercise N's tests, KIT_TEST=name only that test, and KIT_LIST_TESTS
+ * =yes lists them all (test_filter.h). KIT_DEBUG=yes runs the one test KIT_TEST names in this
+ * process, for a debugger (debug_one_test).
  */
 #include "kit_check.h"
 #include "race_report.h"
 #include "results_channel.h"
 #include "test_endings.h"
+#include "test_filter.h"
 
 #include <signal.h>
 #include <stdbool.h>
@@ -32,6 +37,9 @@
 
 static bool test_finished;
 
+/* `make debug`: one test in the runner's own process, under a debugger (debug_one_test). */
+static bool debugging;
+
 static void catch_early_exit(void)
 {
     if (!test_finished) {
@@ -42,6 +50,8 @@ static void catch_early_exit(void)
 
 static void before_each_test(void)
 {
+    if (debugging)
+        return;   /* no reports to write, and exit() is the debugger's to see */
     /* The runner ignores SIGPIPE (below); a test's code gets the usual behaviour back, so
      * a test that floods a closed output pipe ends instead of looping until its timeout. */
     signal(SIGPIPE, SIG_DFL);
@@ -68,6 +78,7 @@ static void after_each_test(void)
 TCase *kit_tcase(const char *name, int timeout_seconds)
 {
     TCase *test_case = tcase_create(name);
+    test_filter_remember_case(test_case, name);
     tcase_set_timeout(test_case, timeout_seconds > 0 ? timeout_seconds : KIT_TEST_TIMEOUT);
     /* Checked fixtures run in the test's own process, around each test. */
     tcase_add_checked_fixture(test_case, before_each_test, after_each_test);
@@ -477,6 +488,7 @@ static size_t run_suite(struct result **results)
 
     Suite *suite = kit_suite();
     kit_add_hidden_tests(suite);
+    test_filter_check_something_kept();
     SRunner *runner = srunner_create(suite);
     srunner_set_fork_status(runner, CK_FORK);   /* the timeouts and crash reports need it */
     srunner_set_tap(runner, check_tap);
@@ -493,6 +505,24 @@ static size_t run_suite(struct result **results)
     fail_tests_that_did_not_end(*results, count);
     test_endings_close();
     return count;
+}
+
+/* `make debug TEST=name`: the one test that KIT_TEST names runs in this process, not in a
+ * child (CK_NOFORK), so a debugger started on the runner stops inside the test and the code it
+ * tests. Check prints its verdict; no report is written. A test's timeout needs a process of
+ * its own to kill, so there is none: the student at the debugger is the one watching. */
+static int debug_one_test(void)
+{
+    debugging = true;
+    Suite *suite = kit_suite();
+    kit_add_hidden_tests(suite);
+    test_filter_check_something_kept();
+    SRunner *runner = srunner_create(suite);
+    srunner_set_fork_status(runner, CK_NOFORK);
+    srunner_run_all(runner, CK_VERBOSE);
+    int failed = srunner_ntests_failed(runner);
+    srunner_free(runner);
+    return failed == 0 ? 0 : 1;
 }
 
 /* The lesson's name, from the binary's: build/.../check-01-threads is 01-threads. */
@@ -512,6 +542,9 @@ int main(int argc, char **argv)
     /* If the output goes to a pipe that closes (grading keeps only so much of it), the
      * runner must still finish and write its reports. */
     signal(SIGPIPE, SIG_IGN);
+    const char *debug = getenv("KIT_DEBUG");
+    if (debug != NULL && strcmp(debug, "yes") == 0)
+        return debug_one_test();
     struct result *results = NULL;
     size_t count;
     const char *lesson = lesson_name(argv[0]);

@@ -4,6 +4,11 @@
 #
 #   sh common/grade.sh IMPL LESSON...      IMPL is lessons (the student tree) or solutions
 #
+# KIT_EXERCISE=N grades only exercise N's tests, and KIT_TEST=name only that test (`make check
+# EX=N`, `make watch`): their reports go to a folder of their own (build/reports/IMPL/exercise-N,
+# build/reports/IMPL/test-NAME), so the lesson's full results stay as they were, and the score
+# line is that exercise's or test's alone.
+#
 # Reports, in build/reports/IMPL/: LESSON.tap (TAP), LESSON.xml (JUnit XML), LESSON.results
 # (a line per test), LESSON.log (what the tests printed, at most 1 MiB), summary.json (tests
 # and points per lesson and exercise, for a learning-management system) and scores.tsv (a
@@ -25,7 +30,18 @@ shift
 # With SANITIZE=thread (or address,undefined) in the environment, make builds the sanitized
 # variant and its reports go to a folder of their own.
 variant=$impl${SANITIZE:+-$(echo "$SANITIZE" | tr , -)}
-reports="$top/build/reports/$variant"
+only=""
+case "${KIT_EXERCISE:-}" in
+    '') ;;
+    *[!0-9]*) echo "EX=$KIT_EXERCISE: an exercise is a number, as in EX=2" >&2; exit 2 ;;
+    *) only=exercise-$KIT_EXERCISE ;;
+esac
+case "${KIT_TEST:-}" in
+    '') ;;
+    *[!A-Za-z0-9_]*) echo "TEST=$KIT_TEST: a test's name is letters, digits and _" >&2; exit 2 ;;
+    *) only=${only:+$only-}test-$KIT_TEST ;;
+esac
+reports="$top/build/reports/$variant${only:+/$only}"
 mkdir -p "$reports"
 
 # A whole suite may run this long; each test inside it has its own, much shorter, timeout.
@@ -33,6 +49,8 @@ suite_timeout=${KIT_SUITE_TIMEOUT:-600}
 # Output kept from a suite: a test that prints without end must not fill the disk.
 output_limit=1048576
 race_check=${KIT_RACE_CHECK:-yes}
+# Lines of a compiler's message shown when a lesson does not compile (all are in its log).
+compiler_lines=${KIT_COMPILER_LINES:-60}
 [ -n "${SANITIZE:-}" ] && race_check=no
 # Tests run slower under ThreadSanitizer; a test that runs out of time there is not graded
 # there (only race reports are), but the longer timeout lets more of the suite run.
@@ -124,10 +142,17 @@ for lesson in "$@"; do
     note=""
     binary=$(make -s --no-print-directory -C "$top/lessons/$lesson" IMPL="$impl" \
              KIT_DEPS_CHECKED=1 print-test-binary)
+    # The lesson's own make checks for what it needs (common/deps.sh build and its DEPS).
+    # What the results are of: `make progress` grades again only a lesson whose inputs changed.
+    sh "$top/common/fingerprint.sh" "$impl" "$lesson" >"$reports/$lesson.inputs"
     if ! make -s --no-print-directory -C "$top/lessons/$lesson" IMPL="$impl" \
-             KIT_DEPS_CHECKED=1 test-binary >"$log" 2>&1; then
+             test-binary >"$log" 2>&1; then
+        # The compiler's whole message (notes and carets too), without make's own lines.
         echo "  $lesson: does not compile; every test scores 0. The compiler said:"
-        grep -E 'error|warning' "$log" | head -n 20 | sed 's/^/    /'
+        grep -v '^make\(\[[0-9]*\]\)\{0,1\}: ' "$log" | head -n "$compiler_lines" | sed 's/^/    /'
+        lines=$(grep -vc '^make\(\[[0-9]*\]\)\{0,1\}: ' "$log")
+        [ "$lines" -gt "$compiler_lines" ] &&
+            echo "    ... and $((lines - compiler_lines)) lines more, in ${log#"$top"/}"
         note="does not compile"
         write_compile_failure_reports "$lesson" "$tap" "$xml" "$results"
     else
@@ -164,7 +189,24 @@ for lesson in "$@"; do
 done
 
 echo
-sh "$top/common/scores.sh" "$reports" "$variant" "$@"
+if [ -z "$only" ]; then
+    sh "$top/common/scores.sh" "$reports" "$variant" "$@"
+    graded=$?
+    echo "Reports: build/reports/$variant/ (LESSON.tap, LESSON.xml, summary.json)"
+    exit $graded
+fi
+# One exercise or one test: its score alone. (The other exercises' rows would be zeros: their
+# tests did not run.)
+sh "$top/common/scores.sh" "$reports" "$variant" "$@" >/dev/null
 graded=$?
-echo "Reports: build/reports/$variant/ (LESSON.tap, LESSON.xml, summary.json)"
+if [ -n "${KIT_TEST:-}" ]; then
+    awk -F'\t' '$3 != "-" { printf "  %s, exercise %s: test %s: %s\n", $1, $2, $3,
+                                    ($4 == "ok" ? "passed" : "failed") }' "$reports/tests.tsv"
+else
+    awk -F'\t' -v exercise="$KIT_EXERCISE" '
+        ($2 == exercise || $2 == exercise " hidden") && $3 > 0 {
+            printf "  %s, exercise %s: %d of %d tests passed, %s/%g points\n", $1, $2, $4, $3, $6, $5
+        }' "$reports/exercises.tsv"
+fi
+echo "Reports: ${reports#"$top"/}/"
 exit $graded

@@ -17,11 +17,14 @@
 #   BAD_ARGS       arguments the demo must refuse with exit status 2 (`make test` tries them;
 #                  a case of several arguments is written with commas: 1.5,2)
 #   BAD_ARGS_NAME  the same for another program NAME of the lesson
+#   DEPS           optional: groups of common/deps.sh that building the lesson needs beyond a
+#                  compiler and Check (07-images: images, for stb_image)
 #
-# Targets: all (default), run, bench, check, test-binary, diagrams, hint, tsan, asan, clean,
-# deps.
+# Targets: all (default), run, bench, check, watch, progress, debug, test-binary, diagrams,
+# hint, tsan, asan, clean, deps.
 # IMPL=solutions builds the reference solutions in place of the files students edit.
 # SANITIZE=thread or SANITIZE=address,undefined builds everything with that sanitizer.
+# EX=N limits check and watch to exercise N; TEST=name limits check and debug to one test.
 
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))..)
 
@@ -37,11 +40,12 @@ comma := ,
 LESSON_DIR := $(TOP)/lessons/$(LESSON)
 IMPL_DIR := $(TOP)/$(IMPL)/$(LESSON)
 TEST_DIR := $(TOP)/tests/$(LESSON)
-BUILD := $(TOP)/build/$(IMPL)$(if $(SANITIZE),-$(subst $(comma),-,$(SANITIZE)))/$(LESSON)
+# `make debug` builds without optimisation, apart from everything else (DEBUG_BUILD=yes).
+BUILD := $(TOP)/build/$(IMPL)$(if $(SANITIZE),-$(subst $(comma),-,$(SANITIZE)))$(if $(DEBUG_BUILD),-debug)/$(LESSON)
 DIAGRAMS := $(TOP)/slides/diagrams
 
 CC ?= cc
-CFLAGS ?= -O2 -g
+CFLAGS ?= $(if $(DEBUG_BUILD),-O0 -g3,-O2 -g)
 WARNINGS := -Wall -Wextra
 SANITIZER_FLAGS := $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-omit-frame-pointer)
 KIT_CFLAGS := -std=c11 $(WARNINGS) -pthread $(SANITIZER_FLAGS) $(EXTRA_CFLAGS)
@@ -59,22 +63,32 @@ TEST_SOURCES := $(notdir $(wildcard $(TEST_DIR)/*.c)) \
 TEST_BINARY := $(BUILD)/check-$(LESSON)
 BINARIES := $(addprefix $(BUILD)/,$(PROGRAMS))
 
-.PHONY: all run bench check test-binary diagrams hint clean deps tsan asan
+.PHONY: all run bench check watch progress debug test-binary diagrams hint clean deps tsan asan
 .DELETE_ON_ERROR:
 
 all: deps $(BINARIES)
+	@$(WRITE_COMPILE_COMMANDS)
 
-# Make checks once that the kit's tools are installed; the top-level Makefile sets
-# KIT_DEPS_CHECKED so a whole-kit build checks only once.
+# Make checks once that what the lesson is built with is installed (a compiler, make,
+# pkg-config, Check, and the lesson's DEPS); the top-level Makefile sets KIT_DEPS_CHECKED so
+# a whole-kit build checks only once. Targets that need more check for it themselves.
 deps:
 ifndef KIT_DEPS_CHECKED
-	@sh $(TOP)/common/deps.sh
+	@sh $(TOP)/common/deps.sh build $(DEPS)
 endif
 
 # Where an object's source is: make uses the first of these rules whose source exists, so a
 # file students edit comes from solutions/ when IMPL=solutions; everything else comes from the
 # lesson, the shared helpers or the tests. (Headers are found in the same order, by -I.)
-COMPILE = $(CC) $(KIT_CPPFLAGS) $(CPPFLAGS) $(KIT_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+# Each compile also writes its entry of compile_commands.json (NAME.o.json beside NAME.o): the
+# command exactly as run, so that editors (clangd, VS Code) find every header with the kit's
+# flags.
+COMPILE_COMMAND = $(CC) $(KIT_CPPFLAGS) $(CPPFLAGS) $(KIT_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+define COMPILE
+$(COMPILE_COMMAND)
+@printf '{ "directory": "%s", "file": "%s", "command": "%s" }\n' \
+    "$(CURDIR)" "$(abspath $<)" '$(subst ",\",$(COMPILE_COMMAND))' >$@.json
+endef
 $(BUILD)/%.o: $(IMPL_DIR)/%.c | $(BUILD)
 	$(COMPILE)
 $(BUILD)/%.o: $(LESSON_DIR)/%.c | $(BUILD)
@@ -85,6 +99,18 @@ $(BUILD)/%.o: $(TEST_DIR)/%.c | $(BUILD)
 	$(COMPILE)
 $(BUILD)/%.o: $(HIDDEN_DIR)/%.c | $(BUILD)
 	$(COMPILE)
+
+# After a build: the lesson's compile_commands.json, of every object built so far, and
+# build/compile_commands.json, of every lesson's: clangd looks for build/compile_commands.json
+# in each folder above the file it opens, so that one serves the whole kit. Each is written
+# whole, then renamed, since lessons may build side by side; it only helps editors, so a
+# folder that cannot be written (a read-only copy) fails nothing.
+JSON_ARRAY = awk 'BEGIN { print "[" } NR > 1 { print previous "," } { previous = $$0 } \
+	END { print previous; print "]" }'
+WRITE_COMPILE_COMMANDS = { cat $(BUILD)/*.o.json | $(JSON_ARRAY) >$(BUILD)/compile_commands.json && \
+	cat $(TOP)/build/lessons/*/*.o.json $(TOP)/build/solutions/*/*.o.json 2>/dev/null | \
+	$(JSON_ARRAY) >$(TOP)/build/compile_commands.json.$$$$ && \
+	mv $(TOP)/build/compile_commands.json.$$$$ $(TOP)/build/compile_commands.json; } 2>/dev/null || true
 
 $(BUILD):
 	@mkdir -p $@
@@ -98,13 +124,16 @@ CHECK_FLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS = $(shell pkg-config --libs check)
 
 # The tests link the kit's runner and its test helpers with the lesson's tested sources.
-TEST_HELPERS := check_main.o race_report.o results_channel.o test_endings.o rival.o
+TEST_HELPERS := check_main.o race_report.o results_channel.o test_endings.o test_filter.o rival.o
 $(addprefix $(BUILD)/,$(TEST_SOURCES:.c=.o) $(TEST_HELPERS)): KIT_CPPFLAGS += $(CHECK_FLAGS)
 
+# --wrap sends every tcase_add_test() through the kit's filter first (common/test_filter.h):
+# that is how `make check EX=2` and `make debug TEST=name` run only some tests.
 $(TEST_BINARY): $(addprefix $(BUILD)/,$(TEST_SOURCES:.c=.o) $(TESTED:.c=.o) $(TEST_HELPERS)) $(COMMON_OBJECTS)
-	$(CC) $(KIT_LDFLAGS) $(LDFLAGS) $^ $(CHECK_LIBS) $(LDLIBS) -o $@
+	$(CC) $(KIT_LDFLAGS) $(LDFLAGS) -Wl,--wrap=_tcase_add_test $^ $(CHECK_LIBS) $(LDLIBS) -o $@
 
 test-binary: deps $(TEST_BINARY)
+	@$(WRITE_COMPILE_COMMANDS)
 
 run: all
 	$(BUILD)/$(DEMO) $(RUN_ARGS)
@@ -121,9 +150,25 @@ tsan:
 asan:
 	+@$(MAKE) --no-print-directory SANITIZE=address,undefined run
 
-# Grades this lesson alone, exactly as the top-level `make check LESSON=...` does.
+# Grades this lesson alone, exactly as the top-level `make check LESSON=...` does; EX=N grades
+# only exercise N, and TEST=name only that test.
 check: deps
-	@sh $(TOP)/common/grade.sh $(IMPL) $(LESSON)
+	@KIT_EXERCISE="$(EX)" KIT_TEST="$(TEST)" sh $(TOP)/common/grade.sh $(IMPL) $(LESSON)
+
+# On every save, the tests of the exercise you are on (the first not yet passing, or EX=N).
+watch: deps
+	@sh $(TOP)/common/deps.sh watch 2>/dev/null || \
+	    echo "make watch: without inotify-tools, it looks for a save twice a second"
+	@sh $(TOP)/common/watch.sh $(IMPL) $(LESSON) "$(EX)"
+
+# Each exercise of this lesson: done, started or not started, with points.
+progress: deps
+	@sh $(TOP)/common/progress.sh $(IMPL) $(LESSON)
+
+# One test, in the foreground and without fork, under gdb, built without optimisation.
+debug: deps
+	@sh $(TOP)/common/deps.sh debug
+	@sh $(TOP)/common/debug.sh $(IMPL) $(LESSON) "$(TEST)"
 
 # One traced run of the demo, drawn three ways, into slides/diagrams/. A lesson with more to
 # draw sets DIAGRAM_COMMANDS: commands (using $(BUILD) and $(TRACE_PREFIX)) that write more
@@ -131,6 +176,7 @@ check: deps
 # (its nodes sit at exact positions), all others by `dot`.
 TRACE_PREFIX := $(BUILD)/trace/$(LESSON)
 diagrams: all
+	@sh $(TOP)/common/deps.sh diagrams
 	@rm -rf $(BUILD)/trace
 	@mkdir -p $(BUILD)/trace $(DIAGRAMS)
 	$(BUILD)/$(DEMO) $(TRACE_ARGS) --trace $(TRACE_PREFIX)
@@ -155,7 +201,7 @@ clean:
 
 -include $(wildcard $(BUILD)/*.d)
 
-# For grade.sh: where the test binary of this IMPL is.
+# For grade.sh and debug.sh: where the test binary of this IMPL is.
 print-test-binary:
 	@echo $(TEST_BINARY)
 
