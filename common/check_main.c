@@ -324,8 +324,10 @@ static void explain_race_reports(struct result *results, size_t count)
 {
     for (size_t i = 0; i < count; i++) {
         char reason[sizeof results[i].reason];
-        if (!results[i].passed && race_report_reason(i, reason, sizeof reason))
+        if (!results[i].passed && race_report_reason(i, reason, sizeof reason)) {
             snprintf(results[i].reason, sizeof results[i].reason, "%s", reason);
+            race_report_keep(i, results[i].test);
+        }
     }
 }
 

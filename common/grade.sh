@@ -104,6 +104,26 @@ race_pass() {
     [ -f "$race_reports.results" ] && echo "$race_reports.results"
 }
 
+# With SANITIZE: the sanitizers' whole reports, which a failed test's reason sums up in a line.
+# ThreadSanitizer's are kept a file per test (KIT_SANITIZER_REPORTS); AddressSanitizer and
+# UndefinedBehaviorSanitizer write theirs into the suite's output, the lesson's log.
+show_sanitizer_reports() {
+    shown=0
+    for report in "$reports/sanitizer/$1"/*.txt; do
+        [ -f "$report" ] || continue
+        echo "  ThreadSanitizer's report for $(basename "$report" .txt):"
+        head -n "$compiler_lines" "$report" | sed 's/^/    /'
+        shown=$((shown + 1))
+        [ "$shown" -ge 2 ] && break
+    done
+    in_log=$(awk '/^(=+$|.*runtime error: )/ { showing = 1 } showing { print "    " $0 }
+                  /^SUMMARY: / { showing = 0 }' "$reports/$1.log" | head -n "$compiler_lines")
+    [ -n "$in_log" ] && echo "  The sanitizer's report:" && echo "$in_log"
+    [ "$shown" -gt 0 ] || [ -n "$in_log" ] &&
+        echo "  (every report: ${reports#"$top"/}/sanitizer/$1/ and ${reports#"$top"/}/$1.log)"
+    return 0
+}
+
 # For a lesson that does not compile: every test, named from the source, failed.
 write_compile_failure_reports() {
     names=$(sed -n 's/^START_TEST(\([A-Za-z0-9_]*\)).*/\1/p' "$top/tests/$1"/*.c "$top/tests/$1"/hidden/*.c 2>/dev/null)
@@ -139,6 +159,8 @@ for lesson in "$@"; do
     results="$reports/$lesson.results"
     log="$reports/$lesson.log"
     rm -f "$tap" "$xml" "$results" "$reports/$lesson.note"
+    rm -rf "$reports/sanitizer/$lesson"
+    mkdir -p "$reports/sanitizer/$lesson"
     note=""
     binary=$(make -s --no-print-directory -C "$top/lessons/$lesson" IMPL="$impl" \
              KIT_DEPS_CHECKED=1 print-test-binary)
@@ -161,7 +183,7 @@ for lesson in "$@"; do
         ( if [ -n "${KIT_LIMIT_MEMORY_MB:-}" ]; then
               ulimit -v $((KIT_LIMIT_MEMORY_MB * 1024)) || exit 1
           fi
-          run_suite "$binary" "$reports/$lesson" )
+          KIT_SANITIZER_REPORTS="$reports/sanitizer/$lesson" run_suite "$binary" "$reports/$lesson" )
         status=$(cat "$reports/$lesson.status")
         # Only an exercise's test that passed can fail for a race (the given code is race-free):
         # with none, the second run is left out.
@@ -175,6 +197,7 @@ for lesson in "$@"; do
         fi
         if [ -f "$results" ]; then
             awk -F'\t' '$1 == "FAIL" { printf "  FAIL %s: %s: %s\n", $2, $3, $4 }' "$results"
+            [ -n "${SANITIZE:-}" ] && show_sanitizer_reports "$lesson"
         else
             note="the suite ended without results"
         fi

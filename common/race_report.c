@@ -192,6 +192,26 @@ bool race_report_reason(size_t index, char *reason, size_t size)
     return found;
 }
 
+void race_report_keep(size_t index, const char *test)
+{
+    const char *keep = getenv("KIT_SANITIZER_REPORTS");
+    if (!reporting || keep == NULL || *keep == '\0')
+        return;
+    char path[PATH_MAX + 32], kept[PATH_MAX + 256];
+    snprintf(path, sizeof path, "%s/report.%ld", folder, test_process(index));
+    snprintf(kept, sizeof kept, "%s/%s.txt", keep, test);
+    FILE *in = fopen(path, "r");
+    FILE *out = in != NULL ? fopen(kept, "w") : NULL;
+    char buffer[4096];
+    size_t got;
+    while (out != NULL && (got = fread(buffer, 1, sizeof buffer, in)) > 0)
+        fwrite(buffer, 1, got, out);
+    if (out != NULL && fclose(out) != 0)
+        perror(kept);
+    if (in != NULL)
+        fclose(in);
+}
+
 void race_reports_close(void)
 {
     if (!reporting)

@@ -33,6 +33,11 @@ void race_report_start_test(void);
  * `reason`. False if that test left no report. */
 bool race_report_reason(size_t index, char *reason, size_t size);
 
+/* With KIT_SANITIZER_REPORTS=DIR in the environment, keeps the whole report of the test that
+ * ran `index`th as DIR/TEST.txt (its reason has only the gist): `make check SANITIZE=thread`
+ * shows it. */
+void race_report_keep(size_t index, const char *test);
+
 /* After the suite: removes the reports and their folder. */
 void race_reports_close(void);
 
