@@ -18,6 +18,7 @@
 #                        (SHARD=I/N: one machine's part; STUDENT=NAME: one student again)
 #   make grade-merge     the shards graded on several machines, into one class's results
 #   make bench-grading   what the sandbox costs, measured
+#   make bench-feedback  how long a student waits: save-to-result per exercise, measured
 #   make stress          the reference solutions' tests, many times, with every core busy
 #   make watch           in a lesson (or with LESSON=): its exercise's tests again on every save
 #   make progress        every lesson's exercises: done, started or not started, with points
@@ -77,7 +78,7 @@ watch debug:
 
 # This copy is the instructor's (with solutions/) or the student edition (without).
 EDITION := $(if $(wildcard solutions/.),instructor,student)
-INSTRUCTOR_ONLY := grade-all grade-merge test-grading bench-grading stress release gradescope
+INSTRUCTOR_ONLY := grade-all grade-merge test-grading bench-grading bench-feedback stress release gradescope
 
 ifeq ($(EDITION),instructor)
 test:
@@ -158,6 +159,13 @@ test-grading:
 bench-grading:
 	@sh common/deps.sh grading
 	@sh grading/bench.sh
+
+# How long a student waits: each lesson's untouched make check, and each exercise's result after
+# a save (as make watch runs it), in a student's copy; then make check IMPL=solutions.
+.PHONY: bench-feedback
+bench-feedback:
+	@sh common/deps.sh build images grading
+	@sh common/bench-feedback.sh $(LESSON)
 
 STRESS_RUNS ?= 100
 stress:

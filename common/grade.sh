@@ -185,6 +185,11 @@ for lesson in "$@"; do
           fi
           KIT_SANITIZER_REPORTS="$reports/sanitizer/$lesson" run_suite "$binary" "$reports/$lesson" )
         status=$(cat "$reports/$lesson.status")
+        # EX or TEST named no test of the lesson: the runner said so (and what there is).
+        if [ -n "$only" ] && [ "$status" = 2 ]; then
+            sed 's/^/  /' "$log" >&2
+            exit 2
+        fi
         # Only an exercise's test that passed can fail for a race (the given code is race-free):
         # with none, the second run is left out.
         if [ "$race_check" = yes ] && grep -q '^ok	exercise' "$results" 2>/dev/null; then

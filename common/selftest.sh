@@ -10,8 +10,9 @@
 # wrong/; the demo runs to the end from both trees and answers a bad argument with exit status
 # 2; the diagrams render; the slide deck builds and shows every image in a browser. When every
 # lesson is tested, beside them: the student edition (tests/grading/check-edition.sh: written,
-# answer-free, its own make test passes) and the grading platforms' files
-# (tests/grading/check-platforms.sh: their formats, and make check's points). Then the
+# answer-free, its own make test passes), the grading platforms' files
+# (tests/grading/check-platforms.sh: their formats, and make check's points) and the student's
+# loop (tests/student/check-loop.sh: watch, progress, EX=, debug, editors, deps). Then the
 # tracer's own tests, and that the browser check fails on a deck with a broken image.
 #
 # Lessons are checked side by side, KIT_TEST_JOBS at a time (default: one more than the cores,
@@ -227,10 +228,11 @@ check_lesson() {
     echo "$passed $failed" >"build/selftest/$lesson.counts"
 }
 
-# A check of the kit as a whole that runs beside the lessons: tests/grading/check-NAME.sh
-# (the student edition, the grading platforms), its steps counted like a lesson's.
+# A check of the kit as a whole that runs beside the lessons: tests/*/check-NAME.sh (the
+# student edition, the grading platforms, the student's loop), its steps counted like a
+# lesson's.
 check_kit_piece() {
-    sh "tests/grading/check-$1.sh" >"build/selftest/$1.log" 2>&1
+    sh tests/*/"check-$1.sh" >"build/selftest/$1.log" 2>&1
     cat "build/selftest/$1.log"
     echo "$(grep -c '^ok ' "build/selftest/$1.log") $(grep -c '^FAIL ' "build/selftest/$1.log")" \
         >"build/selftest/$1.counts"
@@ -239,7 +241,7 @@ check_kit_piece() {
 # One lesson (or kit piece), as a job of the run below: its report is printed whole when it ends.
 if [ "${1:-}" = --lesson ]; then
     case $2 in
-        edition | platforms) check_kit_piece "$2" >"build/selftest/$2.out" 2>&1 ;;
+        edition | platforms | loop) check_kit_piece "$2" >"build/selftest/$2.out" 2>&1 ;;
         *) check_lesson "$2" >"build/selftest/$2.out" 2>&1 ;;
     esac
     cat "build/selftest/$2.out"
@@ -247,10 +249,9 @@ if [ "${1:-}" = --lesson ]; then
 fi
 
 started=$(date +%s)
-# The decks need pandoc and Chromium, the platforms' checks the grading tools: installed once
-# here, not by every job at once.
-sh common/deps.sh slides || exit 1
-sh common/deps.sh grading || exit 1
+# Everything the kit uses (the decks need pandoc and Chromium, the platforms' checks the
+# grading tools, the loop's gdb and inotifywait): installed once here, not by every job at once.
+sh common/deps.sh all || exit 1
 rm -f build/selftest/*.counts
 jobs=${KIT_TEST_JOBS:-$(($(nproc) + 1))}
 echo "self-test: $# lessons, $jobs at a time"
@@ -258,7 +259,7 @@ echo "self-test: $# lessons, $jobs at a time"
 # and the grading platforms are checked beside them when the whole kit is tested.
 pieces=""
 [ "$*" = "$(ls -d lessons/[0-9][0-9]-*/ | xargs -n 1 basename | tr '\n' ' ' | sed 's/ $//')" ] &&
-    pieces="edition platforms"
+    pieces="edition platforms loop"
 {
     for lesson in "$@"; do
         echo "$(ls tests/"$lesson"/wrong/*.patch 2>/dev/null | wc -l) $lesson"

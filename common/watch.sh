@@ -63,6 +63,7 @@ trap stop INT TERM
 if [ -t 1 ]; then clear_screen() { printf '\033[H\033[2J'; }; else clear_screen() { :; }; fi
 
 # This watch's own results, an exercise's rows of exercises.tsv each, newer than the lesson's.
+mkdir -p "$reports"
 live="$reports/watch-$lesson.tsv"
 : >"$live"
 remember_results() {
