@@ -52,7 +52,7 @@ KIT_CFLAGS := -std=c11 $(WARNINGS) -pthread $(SANITIZER_FLAGS) $(EXTRA_CFLAGS)
 KIT_CPPFLAGS := -D_POSIX_C_SOURCE=200809L -I$(IMPL_DIR) -I$(LESSON_DIR) -I$(TOP)/common
 KIT_LDFLAGS := -pthread $(SANITIZER_FLAGS)
 
-COMMON_SOURCES := args.c io.c sync.c timing.c trace.c
+COMMON_SOURCES := args.c io.c sync.c timing.c trace.c waits.c
 COMMON_OBJECTS := $(addprefix $(BUILD)/,$(COMMON_SOURCES:.c=.o))
 # Hidden tests (tests/LESSON/hidden/*.c) are graded like the others but left out of the
 # student edition; a lesson without them links common/no_hidden_tests.c, which adds none.

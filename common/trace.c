@@ -185,6 +185,17 @@ void trace_note(const char *fmt, ...)
     va_end(args);
 }
 
+int trace_skipped(const char *path_prefix, const char *fmt, ...)
+{
+    if (trace_open(path_prefix) != 0)
+        return -1;
+    va_list args;
+    va_start(args, fmt);
+    record_labelled(TRACE_NOTE, 0, fmt, args);
+    va_end(args);
+    return trace_close();
+}
+
 void trace_begin(const char *fmt, ...)
 {
     if (!trace_on())

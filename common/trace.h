@@ -59,6 +59,14 @@ int trace_open(const char *prefix);
  * main() after every traced thread has been joined. Returns 0, or -1 with a message on stderr. */
 int trace_close(void);
 
+/* For a traced run that is skipped because an exercise it needs is not done yet: writes
+ * PREFIX's three files all the same, of a run in which the calling thread only notes why (the
+ * note: fmt and what follows, as for printf). `make diagrams` then draws diagrams that say why
+ * there is nothing else to see, where it would otherwise stop, or draw a run that shows
+ * nothing. Call it with tracing off (trace_close() writes the same files: this overwrites
+ * them). Returns 0, or -1 with a message on stderr. */
+int trace_skipped(const char *prefix, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* True between trace_open() and trace_close(). */
 bool trace_on(void);
 

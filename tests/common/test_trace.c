@@ -208,6 +208,28 @@ START_TEST(open_close_writes_three_files)
 }
 END_TEST
 
+START_TEST(skipped_run_writes_three_files_that_say_why)
+{
+    struct scratch s;
+    make_scratch(&s);
+    ck_assert_int_eq(trace_skipped(s.prefix, "needs exercise %d", 2), 0);
+    ck_assert(!trace_on());
+    const char *suffixes[] = { "-hb.dot", "-timeline.dot", ".json" };
+    for (size_t i = 0; i < 3; i++) {
+        char *text = read_output(&s, suffixes[i]);
+        ck_assert_msg(text != NULL, "%s%s was not written", s.prefix, suffixes[i]);
+        ck_assert_msg(strstr(text, "needs exercise 2") != NULL, "%s%s does not say why",
+                      s.prefix, suffixes[i]);
+        free(text);
+    }
+    char *dot = read_output(&s, "-hb.dot");
+    ck_assert_ptr_nonnull(dot);
+    ck_assert_ptr_null(strstr(dot, "\"T1\"")); /* one lane, main's */
+    free(dot);
+    remove_scratch(&s);
+}
+END_TEST
+
 START_TEST(threads_and_mutex_give_lanes_and_arrows)
 {
     struct scratch s;
@@ -418,6 +440,7 @@ TCase *tracer_tests(void)
 {
     TCase *tc = kit_tcase("tracer", 10); /* tcase_set_timeout(tc, 10), and catches exit() */
     tcase_add_test(tc, open_close_writes_three_files);
+    tcase_add_test(tc, skipped_run_writes_three_files_that_say_why);
     tcase_add_test(tc, threads_and_mutex_give_lanes_and_arrows);
     tcase_add_test(tc, json_is_balanced_and_names_threads);
     tcase_add_test(tc, limit_drops_events_and_says_so);
