@@ -9,6 +9,9 @@
  * reason) for the kit's grading script. Exit status: 0 if every test passed, 1 otherwise, 2 on
  * bad arguments.
  *
+ * A test whose threads are all blocked for good (a deadlock) fails at once, with who waits for
+ * whom as its reason, instead of at its timeout (deadlock_watchdog.h).
+ *
  * Built with -fsanitize=thread, a test that makes a ThreadSanitizer report fails with the report
  * in one line (race_report.h). With KIT_RACE_RESULTS=FILE, the RESULTS_FILE of such a run, a
  * test that passes here but raced there fails too: grade.sh runs every suite both ways. With
@@ -19,6 +22,8 @@
  * =yes lists them all (test_filter.h). KIT_DEBUG=yes runs the one test KIT_TEST names in this
  * process, for a debugger (debug_one_test).
  */
+#include "deadlock_reports.h"
+#include "deadlock_watchdog.h"
 #include "kit_check.h"
 #include "race_report.h"
 #include "results_channel.h"
@@ -35,6 +40,10 @@
 /* Exit status that tells "the code under test called exit()" from every other failure. */
 #define EXIT_CALLED_STATUS 70
 
+/* The reason of a test that the deadlock watchdog ended, until its own description is read. */
+#define DEADLOCK_REASON_LOST "deadlock: every thread waits for another, for good (the " \
+    "watchdog's description of who waits for whom was lost)"
+
 static bool test_finished;
 
 /* `make debug`: one test in the runner's own process, under a debugger (debug_one_test). */
@@ -46,6 +55,15 @@ static void catch_early_exit(void)
         /* exit() has just run inside the test's process; _exit keeps it from running more. */
         _exit(EXIT_CALLED_STATUS);
     }
+}
+
+/* Every test's process has a deadlock watchdog (deadlock_watchdog.h): a test whose threads
+ * are all blocked for good fails at once, with who waits for whom, instead of at its timeout.
+ * It starts before the test's code runs, so that it also catches a test whose only thread locks
+ * a mutex twice. Its quiet period grows with CK_TIMEOUT_MULTIPLIER, as the timeouts do. */
+static void start_deadlock_watchdog(void)
+{
+    deadlock_watchdog_start(kit_scaled_seconds(DEADLOCK_QUIET_SECONDS), tcase_name);
 }
 
 static void before_each_test(void)
@@ -67,6 +85,7 @@ static void before_each_test(void)
     race_report_start_test();
     results_channel_close_in_test();
     test_ending_started();
+    start_deadlock_watchdog();
 }
 
 static void after_each_test(void)
@@ -104,6 +123,8 @@ static const char *explain(const char *message, char *buffer, size_t size)
     if (sscanf(message, "Early exit with return value %d", &status) == 1) {
         if (status == EXIT_CALLED_STATUS)
             return "the code under test called exit() before the test finished";
+        if (status == DEADLOCK_EXIT_STATUS)
+            return DEADLOCK_REASON_LOST;
         snprintf(buffer, size, "the test's process ended early with status %d "
                  "(a sanitizer report or an exit() in the code under test?)", status);
         return buffer;
@@ -331,6 +352,18 @@ static void explain_race_reports(struct result *results, size_t count)
     }
 }
 
+/* A test whose process the deadlock watchdog ended fails with the watchdog's description of
+ * what its threads wait for. */
+static void explain_deadlocks(struct result *results, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        char reason[sizeof results[i].reason];
+        if (!results[i].passed && strcmp(results[i].reason, DEADLOCK_REASON_LOST) == 0 &&
+            deadlock_report_reason(results[i].test, reason, sizeof reason))
+            snprintf(results[i].reason, sizeof results[i].reason, "%s", reason);
+    }
+}
+
 /* Reads a RESULTS_FILE that an earlier run wrote: "ok" or "FAIL", test case, test, reason. */
 static size_t read_results(const char *results_file, struct result **results)
 {
@@ -497,6 +530,7 @@ static size_t run_suite(struct result **results)
     race_reports_open();
     results_channel_open();
     test_endings_open();
+    deadlock_reports_open();
     srunner_run_all(runner, CK_SILENT);
     srunner_free(runner);
 
@@ -504,6 +538,8 @@ static size_t run_suite(struct result **results)
     unlink(check_tap);
     explain_race_reports(*results, count);
     race_reports_close();
+    explain_deadlocks(*results, count);
+    deadlock_reports_close();
     fail_tests_that_did_not_end(*results, count);
     test_endings_close();
     return count;

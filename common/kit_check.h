@@ -11,6 +11,10 @@
  *   - tests run in their own process (Check's fork mode) with a timeout, so a deadlock, a crash
  *     or an exit() in the code under test fails that one test with a reason;
  *   - only the test's own thread calls ck_assert; worker threads record what they saw;
+ *   - tests make their threads with sync.h's thread_create and thread_join, and take a lesson's
+ *     locks with mutex_lock, so that the deadlock watchdog (deadlock_watchdog.h) knows them all:
+ *     a deadlock then fails its test at once, saying who waits for whom (waits_name gives the
+ *     objects in that sentence their names), where a thread it cannot see leaves the timeout;
  *   - a check made thousands of times (every pixel, every reply byte) is an `if` that calls
  *     ck_abort_msg() when it fails: every ck_assert that passes also sends Check's runner a
  *     message, and thousands of them take seconds, or fill the channel and hang the test;

@@ -124,7 +124,7 @@ CHECK_FLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS = $(shell pkg-config --libs check)
 
 # The tests link the kit's runner and its test helpers with the lesson's tested sources.
-TEST_HELPERS := check_main.o race_report.o results_channel.o test_endings.o test_filter.o rival.o
+TEST_HELPERS := check_main.o race_report.o results_channel.o test_endings.o test_filter.o rival.o deadlock_watchdog.o deadlock_description.o deadlock_reports.o
 $(addprefix $(BUILD)/,$(TEST_SOURCES:.c=.o) $(TEST_HELPERS)): KIT_CPPFLAGS += $(CHECK_FLAGS)
 
 # --wrap sends every tcase_add_test() through the kit's filter first (common/test_filter.h):
