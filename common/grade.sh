@@ -84,6 +84,10 @@ run_suite() {
     # pipe; its exit status comes back through a file, as a pipe loses it.
     { timeout "$suite_timeout" "$1" "$2.tap" "$2.xml" "$2.results" 2>&1
       echo $? >"$2.status"
+      # A runner stopped at the suite's limit leaves its test's process behind (Check gives
+      # each test a process group of its own, out of timeout's reach), holding this pipe: it
+      # is a copy of the runner, with the same command line.
+      [ "$(cat "$2.status")" -ge 124 ] && pkill -KILL -f -- "^$1 $2.tap" 2>/dev/null
       end_processes_left_behind; } | head -c "$output_limit" >"$2.log"
 }
 
