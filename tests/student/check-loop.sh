@@ -18,18 +18,9 @@ cd "$top" || exit 1
 work=$top/build/check-loop
 rm -rf "$work"
 mkdir -p "$work"
-failed=0
-check() {
-    description=$1
-    shift
-    if "$@" >"$work/step.log" 2>&1; then
-        echo "ok   loop: $description"
-    else
-        echo "FAIL loop: $description"
-        sed 's/^/    /' "$work/step.log" | tail -n 40
-        failed=$((failed + 1))
-    fi
-}
+piece=loop
+check_lines=40
+. "$top/tests/check-steps.sh"
 
 edition=$work/edition
 lesson=$edition/lessons/03-locks
