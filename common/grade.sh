@@ -169,8 +169,10 @@ write_compile_failure_reports() {
 }
 
 
-echo "Grading $impl/${SANITIZE:+ built with -fsanitize=$SANITIZE}$([ "$race_check" = yes ] && echo ", also built with ThreadSanitizer for races"):"
-for lesson in "$@"; do
+# grade_lesson LESSON: builds, runs and (for races) runs again one lesson's suite; prints its
+# failures and the line "LESSON graded in N s".
+grade_lesson() {
+    lesson=$1
     lesson_started=$(date +%s.%N)
     tap="$reports/$lesson.tap"
     xml="$reports/$lesson.xml"
@@ -234,7 +236,51 @@ for lesson in "$@"; do
     # (grading/timing.sh reads this line from each student's log).
     printf '  %s graded in %s s\n' "$lesson" \
         "$(echo "$(date +%s.%N) $lesson_started" | awk '{ printf "%.1f", $1 - $2 }')"
-done
+}
+
+# One lesson of several graded side by side (below): its lines only, no score yet.
+if [ "${KIT_GRADE_PART:-}" = yes ]; then
+    grade_lesson "$1"
+    exit 0
+fi
+
+echo "Grading $impl/${SANITIZE:+ built with -fsanitize=$SANITIZE}$([ "$race_check" = yes ] && echo ", also built with ThreadSanitizer for races"):"
+# Lessons are graded side by side, KIT_GRADE_JOBS at a time (one per core by default): much of
+# a suite's time is its threads waiting, and lessons share nothing but the machine. Each
+# lesson's lines are printed whole, in the order asked. One lesson at a time when a single
+# one, one exercise or one test is asked for (its lines then come as they are made), and in
+# the class grader's sandboxes (KIT_RESULTS_FD), which grade students side by side instead.
+jobs=${KIT_GRADE_JOBS:-$(nproc 2>/dev/null || echo 1)}
+case "$jobs" in ''|*[!0-9]*|0) jobs=1 ;; esac
+[ -n "${KIT_RESULTS_FD:-}" ] && jobs=1
+if [ "$jobs" -eq 1 ] || [ "$#" -eq 1 ] || [ -n "$only" ]; then
+    for lesson in "$@"; do
+        grade_lesson "$lesson"
+    done
+else
+    for lesson in "$@"; do rm -f "$reports/$lesson.console" "$reports/$lesson.graded"; done
+    rm -f "$reports/graders.done"
+    # xargs runs at most `jobs` lessons at once, each writing its lines to LESSON.console and
+    # then LESSON.graded; meanwhile a printer in the background shows them in order, each once
+    # it is graded. xargs runs in the foreground, so that Ctrl-C stops the lessons with it;
+    # the printer (which a shell makes deaf to Ctrl-C) then ends with this shell.
+    ( for lesson in "$@"; do
+          while [ ! -f "$reports/$lesson.graded" ] && [ ! -f "$reports/graders.done" ]; do
+              kill -0 "$$" 2>/dev/null || exit 130
+              sleep 0.2
+          done
+          cat "$reports/$lesson.console" 2>/dev/null
+          rm -f "$reports/$lesson.console" "$reports/$lesson.graded"
+      done ) &
+    printer=$!
+    printf '%s\n' "$@" |
+        KIT_GRADE_PART=yes xargs -P "$jobs" -I LESSON sh -c \
+            'sh "$0" "$1" "$2" >"$3/$2.console" 2>&1; : >"$3/$2.graded"' \
+            "$0" "$impl" LESSON "$reports"
+    : >"$reports/graders.done"
+    wait "$printer"
+    rm -f "$reports/graders.done"
+fi
 
 echo
 if [ -z "$only" ]; then
