@@ -1,17 +1,17 @@
 /* explorer.c - runs a small threaded program under every schedule (see explorer.h).
  *
- * The search is a depth-first walk over machine states. A state is the shared variables plus,
- * for each thread, its position in its steps and its register (and, under TSO, its store
- * buffer). From a state, every thread that can move takes its next step in its own copy of the
- * state, and the walk goes on from there; a state where every thread has finished is one
- * complete schedule. Two threads of three steps each give 6! / (3! 3!) = 20 schedules; three
- * threads of three steps, 1680.
+ * The search is a walk over machine states. A state is the shared variables plus, for each
+ * thread, its position in its steps and its register (and, under TSO, its store buffer). From a
+ * state, every thread that can move takes its next step in its own copy of the state, and the
+ * walk goes on from there; a state where every thread has finished is one complete schedule.
  *
- * On sequentially consistent memory the walk counts every schedule, as lesson 02 shows them.
- * Under TSO a store waits in a buffer and reaches memory whenever the schedule says, so there
- * are many more ways through: the walk remembers every state it has been in (a hash set of
- * the states, written out as bytes) and goes on from each only once. Every outcome still
- * shows up, since a state's future does not depend on how the walk got there.
+ * On sequentially consistent memory the walk is depth first and counts every schedule, as
+ * lesson 02 shows them. Two threads of three steps each give 6! / (3! 3!) = 20 schedules; three
+ * threads of three steps, 1680. Under TSO a store waits in a buffer and reaches memory whenever
+ * the schedule says, so there are many more ways through: the walk is breadth first and
+ * remembers every state it has been in (a hash set of the states, written out as bytes), going
+ * on from each only once. Every outcome still shows up, since a state's future does not depend
+ * on how the walk got there, and the execution kept for each is one of the shortest.
  */
 #include "explorer.h"
 
@@ -273,42 +273,85 @@ static int remember_state(struct state_set *set, const struct program *program,
     return 1;
 }
 
-static int explore_tso_from(const struct program *program, const struct machine *machine,
-                            struct schedule *schedule, struct state_set *seen,
-                            struct exploration *result)
+/* The walk under TSO is breadth first: every state is kept, with the move that first reached
+ * it and the state it came from, so the execution shown for each outcome is one of the
+ * shortest that reach it. */
+struct tso_node {
+    struct machine machine;
+    int parent;   /* index of the state it was reached from; -1 for the start */
+    int turn;     /* the move that reached it */
+};
+
+static void path_to(const struct tso_node *nodes, int node, struct schedule *schedule)
 {
-    int new_state = remember_state(seen, program, machine);
-    if (new_state < 0) {
-        fprintf(stderr, "explore: %s: out of memory\n", program->name);
-        return -1;
-    }
-    if (new_state == 0)
-        return 0;
-    result->states++;
-    bool anyone_moved = false, all_done = true;
-    for (int thread = 0; thread < program->thread_count; thread++) {
-        all_done = all_done && finished(program, machine, thread) && machine->buffered[thread] == 0;
-        for (int flush = 0; flush < 2; flush++) {
-            if (flush ? machine->buffered[thread] == 0
-                      : !can_move(program, machine, MEMORY_TSO, thread))
-                continue;
-            anyone_moved = true;
-            struct machine next = *machine;
-            if (flush)
-                flush_oldest(&next, thread);
-            else
-                take_step(program, &next, MEMORY_TSO, thread);
-            schedule->turns[schedule->length++] = flush ? FLUSH_TURN(thread) : thread;
-            int status = explore_tso_from(program, &next, schedule, seen, result);
-            schedule->length--;
-            if (status != 0)
-                return status;
+    int length = 0;
+    for (int i = node; nodes[i].parent >= 0; i = nodes[i].parent)
+        length++;
+    schedule->length = length;
+    for (int i = node; nodes[i].parent >= 0; i = nodes[i].parent)
+        schedule->turns[--length] = nodes[i].turn;
+}
+
+static int explore_tso(const struct program *program, const struct machine *start,
+                       struct state_set *seen, struct exploration *result)
+{
+    size_t capacity = 1024, count = 0;
+    struct tso_node *nodes = malloc(capacity * sizeof *nodes);
+    bool out_of_memory = nodes == NULL || remember_state(seen, program, start) < 0;
+    int status = out_of_memory ? -1 : 0;
+    if (status == 0)
+        nodes[count++] = (struct tso_node){ *start, -1, -1 };
+    for (size_t head = 0; status == 0 && head < count; head++) {
+        bool anyone_moved = false, all_done = true;
+        for (int thread = 0; status == 0 && thread < program->thread_count; thread++) {
+            const struct machine *machine = &nodes[head].machine;
+            all_done = all_done && finished(program, machine, thread) &&
+                       machine->buffered[thread] == 0;
+            for (int flush = 0; status == 0 && flush < 2; flush++) {
+                machine = &nodes[head].machine;   /* nodes may have moved */
+                if (flush ? machine->buffered[thread] == 0
+                          : !can_move(program, machine, MEMORY_TSO, thread))
+                    continue;
+                anyone_moved = true;
+                struct machine next = *machine;
+                if (flush)
+                    flush_oldest(&next, thread);
+                else
+                    take_step(program, &next, MEMORY_TSO, thread);
+                int fresh = remember_state(seen, program, &next);
+                if (fresh < 0) {
+                    out_of_memory = true;
+                    status = -1;
+                    break;
+                }
+                if (fresh == 0)
+                    continue;
+                if (count == capacity) {
+                    struct tso_node *grown = realloc(nodes, 2 * capacity * sizeof *nodes);
+                    if (grown == NULL) {
+                        out_of_memory = true;
+                        status = -1;
+                        break;
+                    }
+                    nodes = grown;
+                    capacity *= 2;
+                }
+                nodes[count++] = (struct tso_node){ next, (int)head,
+                                                    flush ? FLUSH_TURN(thread) : thread };
+            }
+        }
+        if (status == 0 && !anyone_moved) {
+            /* Nobody can move and no buffer holds a store: all done, or all waiting. */
+            struct schedule schedule;
+            path_to(nodes, (int)head, &schedule);
+            status = count_outcome(program, &nodes[head].machine, !all_done, &schedule, result);
         }
     }
-    if (anyone_moved)
-        return 0;
-    /* Nobody can move and no buffer holds a store: all done, or all waiting. */
-    return count_outcome(program, machine, !all_done, schedule, result);
+    if (out_of_memory)
+        fprintf(stderr, "explore: %s: out of memory\n", program->name);
+    result->states = (long)count;
+    free(nodes);
+    return status;
 }
 
 /* Checks what the search relies on: sizes in range, variables that exist, skips that land
@@ -355,6 +398,93 @@ static void start_machine(const struct program *program, struct machine *machine
     memcpy(machine->variables, program->initial_values, sizeof machine->variables);
 }
 
+/* ---- TSO: an execution worth drawing ------------------------------------------------------- */
+
+struct finding {
+    const struct program *program;
+    const struct outcome *target;
+    struct state_set seen;
+    struct schedule path;
+    bool found, failed;
+};
+
+static int steps_taken(const struct machine *machine, int thread)
+{
+    return machine->next_step[thread];
+}
+
+/* Depth first, trying moves in this order: a step of the thread that has taken the fewest
+ * steps so far (the threads take turns), and a flush only when no thread can step. */
+static void find_from(struct finding *finding, const struct machine *machine)
+{
+    const struct program *program = finding->program;
+    int fresh = remember_state(&finding->seen, program, machine);
+    if (fresh < 0)
+        finding->failed = true;
+    if (fresh <= 0 || finding->found || finding->failed)
+        return;
+    bool anyone_moved = false, all_done = true;
+    bool tried[MAX_THREADS] = { false };
+    for (int round = 0; round < program->thread_count; round++) {
+        int thread = -1;
+        for (int t = 0; t < program->thread_count; t++)
+            if (!tried[t] && (thread < 0 || steps_taken(machine, t) < steps_taken(machine, thread)))
+                thread = t;
+        tried[thread] = true;
+        if (!can_move(program, machine, MEMORY_TSO, thread))
+            continue;
+        anyone_moved = true;
+        struct machine next = *machine;
+        take_step(program, &next, MEMORY_TSO, thread);
+        finding->path.turns[finding->path.length++] = thread;
+        find_from(finding, &next);
+        if (finding->found || finding->failed)
+            return;
+        finding->path.length--;
+    }
+    for (int thread = 0; thread < program->thread_count; thread++) {
+        all_done = all_done && finished(program, machine, thread) && machine->buffered[thread] == 0;
+        if (machine->buffered[thread] == 0)
+            continue;
+        anyone_moved = true;
+        struct machine next = *machine;
+        flush_oldest(&next, thread);
+        finding->path.turns[finding->path.length++] = FLUSH_TURN(thread);
+        find_from(finding, &next);
+        if (finding->found || finding->failed)
+            return;
+        finding->path.length--;
+    }
+    if (anyone_moved)
+        return;
+    bool same = finding->target->deadlocked == !all_done;
+    for (int v = 0; same && v < program->variable_count; v++)
+        same = machine->variables[v] == finding->target->values[v];
+    finding->found = same;
+}
+
+int find_tso_execution(const struct program *program, const struct outcome *target,
+                       struct schedule *schedule)
+{
+    if (check_program(program) != 0)
+        return -1;
+    static struct finding finding;   /* large: not on the stack */
+    memset(&finding, 0, sizeof finding);
+    finding.program = program;
+    finding.target = target;
+    struct machine start;
+    start_machine(program, &start);
+    find_from(&finding, &start);
+    free(finding.seen.arena);
+    free(finding.seen.slots);
+    if (finding.failed)
+        fprintf(stderr, "explore: %s: out of memory\n", program->name);
+    if (!finding.found)
+        return -1;
+    *schedule = finding.path;
+    return 0;
+}
+
 int explore(const struct program *program, struct exploration *result)
 {
     return explore_memory(program, MEMORY_SC, result);
@@ -368,11 +498,13 @@ int explore_memory(const struct program *program, enum memory_model memory,
         return -1;
     struct machine start;
     start_machine(program, &start);
-    struct schedule schedule = { .length = 0 };
-    if (memory == MEMORY_SC)
+    if (memory == MEMORY_SC) {
+        struct schedule schedule = { .length = 0 };
         return explore_from(program, &start, &schedule, result);
+    }
     struct state_set seen = { .arena = NULL };
-    int status = explore_tso_from(program, &start, &schedule, &seen, result);
+    result->states = 1;   /* counted as states under TSO, not as schedules */
+    int status = explore_tso(program, &start, &seen, result);
     free(seen.arena);
     free(seen.slots);
     return status;
@@ -695,7 +827,6 @@ static const char *tso_step_label(FILE *out, const struct program *program,
         if (step->either)
             fprintf(out, "\\n|| %s == %ld", program->variable_names[step->variable2],
                     step->value2);
-        fprintf(out, ": saw it");
         return "\"#d9d2e9\"";
     }
     return "white";
@@ -743,7 +874,7 @@ int write_tso_execution_dot(FILE *out, const struct program *program,
                  "  rankdir=TB; newrank=true; nodesep=0.3; ranksep=0.22;\n"
                  "  node [shape=box, style=\"rounded,filled\", fillcolor=white, "
                  "fontname=\"Helvetica\", fontsize=12];\n"
-                 "  edge [arrowsize=0.7];\n");
+                 "  edge [arrowsize=0.7, fontname=\"Helvetica\"];\n");
     fprintf(out, "  start [label=\"memory at the start\\n");
     for (int v = 0; v < program->variable_count; v++)
         if (!program->is_register[v])
@@ -814,9 +945,16 @@ int write_tso_execution_dot(FILE *out, const struct program *program,
         if (!can_move(program, &machine, MEMORY_TSO, thread))
             return -1;
         const struct step *step = &program->threads[thread].steps[machine.next_step[thread]];
-        /* Reads-from is decided before the step, from the buffer as it is now. */
+        /* Reads-from is decided before the step, from the buffer as it is now; an await shows
+         * the read that let it go on. */
+        int read = -1;
         if (step->kind == STEP_LOAD || step->kind == STEP_READ)
-            tso_reads_from(out, program, &machine, thread, step->variable,
+            read = step->variable;
+        else if (step->kind == STEP_AWAIT)
+            read = read_variable(&machine, MEMORY_TSO, thread, step->variable) == step->value
+                       ? step->variable : step->variable2;
+        if (read >= 0)
+            tso_reads_from(out, program, &machine, thread, read,
                            (const int (*)[MAX_STEPS])buffer_event, last_flush, i);
         long before = machine.registers[thread];
         int buffered_before = machine.buffered[thread];

@@ -131,6 +131,12 @@ const struct outcome *find_same_outcome(const struct program *program,
                                         const struct exploration *result,
                                         const struct outcome *outcome, bool registers_only);
 
+/* Finds an execution under TSO that ends as `target` does, the one that shows best how: the
+ * threads take turns, step by step, and every store stays in its buffer as long as it can.
+ * Returns 0 and fills *schedule, or -1 if no execution ends so. */
+int find_tso_execution(const struct program *program, const struct outcome *target,
+                       struct schedule *schedule);
+
 /* Prints the program, one line per thread. */
 void print_program(FILE *out, const struct program *program);
 

@@ -55,15 +55,17 @@ static int draw(const char *path, const struct program *program, enum memory_mod
         perror(path);
         return 1;
     }
-    int status = memory == MEMORY_TSO
-                     ? write_tso_execution_dot(out, program, &outcome->first, note)
-                     : write_schedule_dot(out, program, &outcome->first);
+    struct schedule shown = outcome->first;
+    if (memory == MEMORY_TSO && find_tso_execution(program, outcome, &shown) != 0)
+        shown = outcome->first;
+    int status = memory == MEMORY_TSO ? write_tso_execution_dot(out, program, &shown, note)
+                                      : write_schedule_dot(out, program, &shown);
     if (fclose(out) != 0 || status != 0) {
         fprintf(stderr, "explore: could not write %s\n", path);
         return 1;
     }
     printf("\nwrote %s: the execution ", path);
-    print_schedule(stdout, program, &outcome->first);
+    print_schedule(stdout, program, &shown);
     printf(", which ends with ");
     print_outcome(stdout, program, outcome);
     printf("\n");

@@ -84,7 +84,7 @@ static void litmus_tests(const struct options *options)
     printf("Part 1: litmus tests, %ld runs of each (IRIW %ld)%s; the outcome asked about, "
            "who allows it, and how often this machine showed it\n", options->iterations,
            options->iterations / 10, options->repeat > 1 ? ", median of the repeats" : "");
-    printf("  %-5s %-16s %-19s %-3s %-4s %-6s %-4s %-9s %10s %8s\n", "test", "orders",
+    printf("  %-5s %-16s %-20s %-3s %-4s %-6s %-4s %-9s %10s %8s\n", "test", "orders",
            "outcome", "SC", "x86", "ARMv8", "C11", "explorer", "seen", "in runs");
     bool all_allowed = true;
     for (int test = 0; test < LITMUS_TESTS; test++) {
@@ -119,7 +119,7 @@ static void litmus_tests(const struct options *options)
             }
             char text[40];
             litmus_outcome_text(test, interesting, text, sizeof text);
-            printf("  %-5s %-16s %-19s %-3s %-4s %-6s %-4s %-9s %10.0f %5ld/%ld\n",
+            printf("  %-5s %-16s %-20s %-3s %-4s %-6s %-4s %-9s %10.0f %6ld/%ld\n",
                    litmus_name(test), litmus_orders_name(orders), text, "no",
                    yes_no(litmus_tso_allows(test, orders)), yes_no(litmus_arm_allows(test, orders)),
                    yes_no(litmus_c11_allows(test, orders)),
@@ -426,6 +426,7 @@ static int traced_run(const struct options *options)
         return trace_skipped(options->trace_prefix,
                              "lazy_get (exercise 3) is not done yet: nothing to trace") == 0 ? 0 : 1;
     free(probed);
+    atomic_store(&tables_made, 0);
     if (trace_open(options->trace_prefix) != 0)
         return 1;
     struct lazy lazy;
@@ -445,7 +446,7 @@ static int traced_run(const struct options *options)
         return 1;
     free(atomic_load(&lazy.object));
     lazy_destroy(&lazy);
-    printf("traced: %ld table made for four threads; written %s-hb.dot, %s-timeline.dot, "
+    printf("traced: %ld table(s) made for four threads; written %s-hb.dot, %s-timeline.dot, "
            "%s.json\n", atomic_load(&tables_made), options->trace_prefix,
            options->trace_prefix, options->trace_prefix);
     return 0;
