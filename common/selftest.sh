@@ -191,7 +191,9 @@ tracer_tests() {
         common/race_report.c common/results_channel.c common/test_endings.c common/rival.c \
         common/no_hidden_tests.c \
         common/trace.c \
-        common/sync.c common/timing.c common/args.c -o build/common/check-tracer $(pkg-config --libs check) &&
+        common/sync.c common/timing.c common/args.c common/waits.c common/deadlock_watchdog.c \
+        common/deadlock_description.c common/deadlock_reports.c common/test_filter.c \
+        -Wl,--wrap=_tcase_add_test -o build/common/check-tracer $(pkg-config --libs check) &&
     build/common/check-tracer build/common/tracer.tap
 }
 
