@@ -55,10 +55,9 @@ static double median_of(const double *values, long count)
 /* ---- Part 1: litmus tests ------------------------------------------------------------------ */
 
 /* Whether the explorer, under TSO, allows the outcome `outcome` of the test's model. */
-static bool explorer_allows(enum litmus_test test, enum litmus_orders orders, int outcome,
-                            const struct exploration *tso, const struct program *program)
+static bool explorer_allows(enum litmus_test test, int outcome, const struct exploration *tso,
+                            const struct program *program)
 {
-    (void)orders;
     for (int i = 0; i < tso->outcome_count; i++) {
         bool same = true;
         for (int r = 0; r < litmus_registers(test); r++) {
@@ -108,7 +107,7 @@ static void litmus_tests(const struct options *options)
                 seen[run] = (double)result.counts[interesting];
                 runs_seeing += result.counts[interesting] > 0;
                 for (int k = 0; k < LITMUS_OUTCOMES; k++)
-                    if (result.counts[k] > 0 && !explorer_allows(test, orders, k, &tso, &program)) {
+                    if (result.counts[k] > 0 && !explorer_allows(test, k, &tso, &program)) {
                         char text[40];
                         litmus_outcome_text(test, k, text, sizeof text);
                         printf("  !! %s %s: %s seen %ld times, but the TSO explorer forbids it\n",
@@ -123,7 +122,7 @@ static void litmus_tests(const struct options *options)
                    litmus_name(test), litmus_orders_name(orders), text, "no",
                    yes_no(litmus_tso_allows(test, orders)), yes_no(litmus_arm_allows(test, orders)),
                    yes_no(litmus_c11_allows(test, orders)),
-                   yes_no(explorer_allows(test, orders, interesting, &tso, &program)),
+                   yes_no(explorer_allows(test, interesting, &tso, &program)),
                    median_of(seen, options->repeat), runs_seeing, options->repeat);
             fflush(stdout);
         }
@@ -317,9 +316,12 @@ static long make_delay_ms;   /* the traced run makes it slowly, so that others c
 static void *make_table(void *arg)
 {
     (void)arg;
-    trace_begin("make the table");
-    if (make_delay_ms > 0)
+    if (make_delay_ms > 0) {
+        trace_begin_waiting("held up on purpose");
         sleep_ms(make_delay_ms);
+        trace_end();
+    }
+    trace_begin("make the table");
     struct table *table = malloc(sizeof *table);
     if (table == NULL) {
         fprintf(stderr, "order: out of memory\n");

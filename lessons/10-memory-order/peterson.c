@@ -1,7 +1,8 @@
 /* peterson.c - Peterson's lock, the version C11 promises (exercise 1).
  *
  * This is a file you edit. Start from peterson_lock_relaxed() in peterson_variants.c, which
- * is broken on x86, and read the README's exercise 1 first.
+ * is broken on x86, and read the README's exercise 1 first. Make any function you add here
+ * static: the tests compile this file a second time, for their simulated x86.
  */
 #include "peterson.h"
 

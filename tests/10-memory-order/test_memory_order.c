@@ -1,10 +1,12 @@
 /* test_memory_order.c - the tests of lesson 10's exercises, and of its harness and explorer.
  *
- * A memory-order bug is the rarest of races: the litmus harness shows x86 reordering a store
- * and a load about once in a thousand tries when two threads are released together, and a
- * Peterson lock without its fence let two threads in a few times in a million rounds, or none
- * when the machine was busy. No test can wait for that and never flake. So no test here waits
- * for the hardware to show a bug. Each wrong version is caught on every run another way:
+ * A memory-order bug is the rarest of races: on the 2-core machine this lesson was written on,
+ * the litmus harness showed x86 reordering a store and a load between about once in two
+ * thousand and twice in a thousand tries, with two threads released together; the demo's
+ * Peterson lock without its fence let two threads in thousands of times in two million rounds
+ * when they did some work outside the lock, and not once when they did none. No test can wait
+ * for that and never flake, so no test here waits for the hardware to show a bug. Each wrong
+ * version is caught on every run another way:
  *
  * - Exercise 1 (Peterson's lock): the student's peterson_lock() and peterson_unlock() run on a
  *   simulated x86 (peterson_tso.c): the code itself, every atomic operation replaced by one on
