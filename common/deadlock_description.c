@@ -437,10 +437,17 @@ static void draw_waits(FILE *out, struct description *d)
         if (me->kind != WAITS_MUTEX || holder == NOBODY || holder_drawn[node])
             continue;
         holder_drawn[node] = true;
+        /* Drawn once, for the first of its waiters: red if a waiter in the cycle waits here,
+         * whichever waiter came first. */
+        const char *held_colour = "gray40";
+        for (size_t j = 0; j < d->count; j++)
+            if (d->in_cycle[j] && is_waiting(&d->threads[j]) &&
+                d->threads[j].kind == WAITS_MUTEX && d->threads[j].object == me->object)
+                held_colour = "red3";
         const struct waits_held_view *taken = &d->threads[holder].held[d->taken_at[i]];
         fprintf(out, "  o%zu -> t%d [label=\" held by\\n taken at %s:%d \", color=%s, "
                      "fontcolor=%s];\n", node, holder, file_name(taken->file), taken->line,
-                colour, colour);
+                held_colour, held_colour);
     }
 }
 

@@ -84,6 +84,10 @@ run_suite() {
     # pipe; its exit status comes back through a file, as a pipe loses it.
     { timeout "$suite_timeout" "$1" "$2.tap" "$2.xml" "$2.results" 2>&1
       echo $? >"$2.status"
+      # A runner stopped at the suite's limit leaves its test's process behind (Check gives
+      # each test a process group of its own, out of timeout's reach), holding this pipe: it
+      # is a copy of the runner, with the same command line.
+      [ "$(cat "$2.status")" -ge 124 ] && pkill -KILL -f -- "^$1 $2.tap" 2>/dev/null
       end_processes_left_behind; } | head -c "$output_limit" >"$2.log"
 }
 
@@ -124,6 +128,20 @@ show_sanitizer_reports() {
     return 0
 }
 
+# The wait-for graph of each test that deadlocked (the tests' watchdog writes it in Graphviz's
+# language, KIT_DEADLOCK_DIR), drawn as PNG where Graphviz is installed.
+draw_deadlocks() {
+    for graph in "$reports/deadlocks/$1"/*.dot; do
+        [ -f "$graph" ] || continue
+        if command -v dot >/dev/null 2>&1 && dot -Tpng "$graph" -o "${graph%.dot}.png" 2>/dev/null; then
+            echo "  the deadlock of $(basename "$graph" .dot), drawn: ${graph#"$top"/}" |
+                sed 's/\.dot$/.png/'
+        else
+            echo "  the deadlock of $(basename "$graph" .dot), in Graphviz's language: ${graph#"$top"/}"
+        fi
+    done
+}
+
 # For a lesson that does not compile: every test, named from the source, failed.
 write_compile_failure_reports() {
     names=$(sed -n 's/^START_TEST(\([A-Za-z0-9_]*\)).*/\1/p' "$top/tests/$1"/*.c "$top/tests/$1"/hidden/*.c 2>/dev/null)
@@ -159,8 +177,8 @@ for lesson in "$@"; do
     results="$reports/$lesson.results"
     log="$reports/$lesson.log"
     rm -f "$tap" "$xml" "$results" "$reports/$lesson.note"
-    rm -rf "$reports/sanitizer/$lesson"
-    mkdir -p "$reports/sanitizer/$lesson"
+    rm -rf "$reports/sanitizer/$lesson" "$reports/deadlocks/$lesson"
+    mkdir -p "$reports/sanitizer/$lesson" "$reports/deadlocks/$lesson"
     note=""
     binary=$(make -s --no-print-directory -C "$top/lessons/$lesson" IMPL="$impl" \
              KIT_DEPS_CHECKED=1 print-test-binary)
@@ -183,7 +201,8 @@ for lesson in "$@"; do
         ( if [ -n "${KIT_LIMIT_MEMORY_MB:-}" ]; then
               ulimit -v $((KIT_LIMIT_MEMORY_MB * 1024)) || exit 1
           fi
-          KIT_SANITIZER_REPORTS="$reports/sanitizer/$lesson" run_suite "$binary" "$reports/$lesson" )
+          KIT_SANITIZER_REPORTS="$reports/sanitizer/$lesson" \
+          KIT_DEADLOCK_DIR="$reports/deadlocks/$lesson" run_suite "$binary" "$reports/$lesson" )
         status=$(cat "$reports/$lesson.status")
         # EX or TEST named no test of the lesson: the runner said so (and what there is).
         if [ -n "$only" ] && [ "$status" = 2 ]; then
@@ -203,6 +222,7 @@ for lesson in "$@"; do
         if [ -f "$results" ]; then
             awk -F'\t' '$1 == "FAIL" { printf "  FAIL %s: %s: %s\n", $2, $3, $4 }' "$results"
             [ -n "${SANITIZE:-}" ] && show_sanitizer_reports "$lesson"
+            draw_deadlocks "$lesson"
         else
             note="the suite ended without results"
         fi

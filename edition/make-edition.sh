@@ -7,8 +7,8 @@
 #
 # Left out: solutions/ (the reference solutions), tests/*/wrong/ (patches whose context lines
 # are the solutions), tests/*/hidden/ (tests that only grading runs) and their lines in
-# tests/points, grading/, edition/, the kit's own tests (tests/common, tests/grading), and
-# every build output. Markdown between the lines <!-- instructor --> and <!-- /instructor -->
+# tests/points, grading/, edition/, the kit's own tests (tests/common, tests/grading,
+# tests/student), and every build output. Markdown between the lines <!-- instructor --> and <!-- /instructor -->
 # is for instructors and left out too (edition/strip-instructor.awk).
 # Written in: the GitHub Classroom set-up, from the edition's own tests/points.
 # DEST must not exist, or be an empty folder. It becomes a git repository with one commit,
@@ -55,7 +55,8 @@ for file in $(tracked Makefile .gitignore Containerfile .containerignore .docker
                       .devcontainer common lessons slides tests/points \
                       tests/[0-9][0-9]-*); do
     case $file in
-        common/selftest.sh | common/stress.sh) continue ;;   # they run the solutions
+        common/selftest.sh | common/stress.sh | common/bench-feedback.sh)
+            continue ;;   # they run the solutions
         tests/*/wrong/* | tests/*/hidden/*) continue ;;
         *.md) copy_markdown "$file" "$dest/$file"; continue ;;
     esac

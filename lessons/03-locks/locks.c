@@ -356,8 +356,14 @@ static int traced_run(const struct options *options)
                                                      .number = k + 1 };
             thread_create(&workers[k].thread, work_then_add, &workers[k]);
         }
+    } else if (errno == ENOSYS) {
+        /* Exercise 1 not done yet is no error: the deadlock is drawn, and says what is not. */
+        printf("the shared counter needs exercise 1 (lessons/03-locks/counter.c); skipped, "
+               "and the diagrams show the deadlock only\n");
+        trace_note("skipped: the shared counter needs exercise 1 (counter.c)");
     } else {
-        printf("counter: exercise 1 is not done yet; drawing the deadlock only\n");
+        perror("locks: counter_init");
+        return 1;
     }
     finish_deadlock(deadlock, waitfor_path);
 

@@ -32,6 +32,7 @@
 #include "gray.h"
 #include "halve.h"
 #include "pipeline.h"
+#include "share.h"
 #include "timing.h"
 #include "trace.h"
 
@@ -172,6 +173,7 @@ struct row {
     double seconds;
     long failed;
     const char *wrong;   /* NULL if every run checked out */
+    bool not_done;       /* run_batch is still exercise 4's stub (it said ENOSYS) */
 };
 
 static struct row measure_sequential(const struct options *options, struct batch *batch)
@@ -200,7 +202,8 @@ static struct row measure_batch(const struct options *options, struct batch *bat
         row.failed = run_batch(batch->count, threads, schedule, shrink_job, batch);
         seconds[run] = now_seconds() - start;
         if (row.failed < 0) {
-            row.wrong = errno == ENOSYS ? "exercise 4 is not done yet" : "run_batch failed";
+            row.not_done = errno == ENOSYS;
+            row.wrong = row.not_done ? "exercise 4 is not done yet" : "run_batch failed";
             return row;
         }
         row.wrong = check_run(batch, status, expected, why, size);
@@ -259,6 +262,55 @@ static void say_which_exercises_are_not_done(void)
                "outputs are not the halved images yet)\n", average);
 }
 
+/* Does exercise 3 share out anything at all? Its stubs give every worker an empty block and
+ * no image to take. */
+static bool sharing_is_written(void)
+{
+    size_t begin = 0, end = 0, index = 1;
+    static_block(4, 2, 1, &begin, &end);
+    struct shared_index shared;
+    shared_index_init(&shared, 4);
+    return begin == 2 && end == 4 && take_next(&shared, &index) && index == 0;
+}
+
+/* The speedup table for the plot (--data): threads, then the static and the dynamic
+ * schedule's speedup. Returns 0, or 1 after saying why it could not be written. */
+static int write_speedup_table(const char *path, long max_threads, double speedups[][2])
+{
+    FILE *out = fopen(path, "w");
+    if (out == NULL) {
+        perror(path);
+        return 1;
+    }
+    fprintf(out, "# threads\tstatic speedup\tdynamic speedup\n");
+    for (long t = 1; t <= max_threads; t++)
+        fprintf(out, "%ld\t%.4f\t%.4f\n", t, speedups[t][0], speedups[t][1]);
+    if (fclose(out) != 0) {
+        perror(path);
+        return 1;
+    }
+    return 0;
+}
+
+/* No speedup table: the threads did not run, or shared out no image. An old table is removed,
+ * so that no plot is drawn from it. An unfinished exercise (`needs` says which) is no error,
+ * and returns 0; a failed run_batch (needs NULL) returns 1. Said on stderr, since make
+ * diagrams sends the tables on stdout to /dev/null. */
+static int no_speedup_table(const char *path, const char *needs)
+{
+    if (needs != NULL)
+        fprintf(stderr, "images: the speedup table needs %s; skipped, so %s is not written\n",
+                needs, path);
+    else
+        fprintf(stderr, "images: no speedup table written to %s: run_batch failed (see above)\n",
+                path);
+    if (remove(path) != 0 && errno != ENOENT) {
+        perror(path);
+        return 1;
+    }
+    return needs != NULL ? 0 : 1;
+}
+
 static int measure(const struct options *options, struct batch *batch)
 {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -293,7 +345,7 @@ static int measure(const struct options *options, struct batch *batch)
     /* Threads: 1 to max_threads, both schedules side by side. */
     double speedups[BATCH_MAX_WORKERS + 1][2] = { { 0 } };
     double best_at_cores = 0, at_cores_seconds = 0;
-    bool threads_work = true;
+    bool threads_work = true, threads_not_done = false;
     char why[IMAGE_ERROR_SIZE + 64];
     for (long t = 1; t <= options->max_threads && threads_work; t++) {
         for (int s = 0; s < 2; s++) {
@@ -304,6 +356,7 @@ static int measure(const struct options *options, struct batch *batch)
                 printf("%-8s %7ld  %-8s   (%s)\n", "threads", t, schedule_name(schedule),
                        row.wrong);
                 threads_work = false;
+                threads_not_done = row.not_done;
                 break;
             }
             print_row("threads", (unsigned)t, schedule_name(schedule), &row, batch,
@@ -351,27 +404,22 @@ static int measure(const struct options *options, struct batch *batch)
         printf("\nParallel efficiency on %ld threads, one per core: %.0f%% (speedup %.2f)\n",
                cores, 100 * best_at_cores / (double)cores, best_at_cores);
 
+    int result = 0;
     if (options->data_path != NULL) {
-        FILE *out = fopen(options->data_path, "w");
-        if (out == NULL) {
-            perror(options->data_path);
-            free(status);
-            free(expected);
-            return 1;
-        }
-        fprintf(out, "# threads\tstatic speedup\tdynamic speedup\n");
-        for (long t = 1; t <= options->max_threads; t++)
-            fprintf(out, "%ld\t%.4f\t%.4f\n", t, speedups[t][0], speedups[t][1]);
-        if (fclose(out) != 0) {
-            perror(options->data_path);
-            free(status);
-            free(expected);
-            return 1;
-        }
+        if (threads_not_done)
+            result = no_speedup_table(options->data_path,
+                                      "exercise 4 (lessons/07-images/batch.c)");
+        else if (!threads_work)
+            result = no_speedup_table(options->data_path, NULL);
+        else if (!sharing_is_written())
+            result = no_speedup_table(options->data_path,
+                                      "exercise 3 (lessons/07-images/share.c)");
+        else
+            result = write_speedup_table(options->data_path, options->max_threads, speedups);
     }
     free(status);
     free(expected);
-    return 0;
+    return result;
 }
 
 /* ---- Command line ------------------------------------------------------------------------- */
@@ -432,7 +480,9 @@ static struct options parse_options(int argc, char **argv)
     return options;
 }
 
-/* A small traced run for the diagrams: one lane per worker, one bar per image. */
+/* A small traced run for the diagrams: one lane per worker, one bar per image. Unfinished
+ * exercises are no error here: the run is skipped, and the diagrams are drawn from a run that
+ * only says why. */
 static int traced_run(const struct options *options, struct batch *batch)
 {
     if (trace_open(options->trace_prefix) != 0)
@@ -442,11 +492,28 @@ static int traced_run(const struct options *options, struct batch *batch)
                schedule_name(options->schedule));
     long failed = run_batch(batch->count, (unsigned)options->max_threads, options->schedule,
                             shrink_job, batch);
+    int batch_error = errno;   /* what run_batch said, before trace_close changes errno */
     if (trace_close() != 0)
         return 1;
+    int unfinished = 0;          /* the exercise the run needs and is not done yet, if any */
+    const char *file = NULL;     /* and its file */
+    if (failed < 0 && batch_error == ENOSYS) {
+        unfinished = 4;
+        file = "batch.c";
+    } else if (failed >= 0 && !sharing_is_written()) {
+        unfinished = 3;   /* the threads ran, but were given no image */
+        file = "share.c";
+    }
+    if (unfinished != 0) {
+        const char *schedule = schedule_name(options->schedule);
+        printf("the %s batch on threads needs exercise %d (lessons/07-images/%s); skipped, "
+               "and the diagrams say so\n", schedule, unfinished, file);
+        return trace_skipped(options->trace_prefix, "skipped: the %s batch needs exercise %d "
+                             "(%s)", schedule, unfinished, file) == 0 ? 0 : 1;
+    }
     if (failed < 0) {
-        printf("(exercise 4 is not done yet: nothing to trace)\n");
-        return 0;
+        fprintf(stderr, "images: run_batch failed: %s\n", strerror(batch_error));
+        return 1;
     }
     printf("traced run (%zu images, %ld threads, %s schedule, %ld skipped) written to %s-hb.dot, "
            "%s-timeline.dot and %s.json\n", batch->count, options->max_threads,

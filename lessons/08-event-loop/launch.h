@@ -12,6 +12,8 @@ struct server_kind {
     const char *name;       /* what --server takes */
     int exercise;           /* the exercise that writes it; 0: given */
     const char *what;       /* one line for the usage text and the tables */
+    const char *needs;      /* what it needs when it says ENOSYS (a stub): "exercise 3" */
+    const char *files;      /* where, in lessons/08-event-loop/; both NULL for a given one */
 };
 
 extern const struct server_kind server_kinds[];

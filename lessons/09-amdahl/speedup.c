@@ -126,6 +126,51 @@ static long primes_found(const struct options *options, struct job *job)
     return found;
 }
 
+/* ---- Which exercises are done? ------------------------------------------------------------ */
+
+/* Exercise 1: its stubs return 0; half of a job parallel, on 2 workers, is 4/3 times faster. */
+static bool laws_are_written(void)
+{
+    return fabs(amdahl_speedup(0.5, 2) - 4.0 / 3.0) < 1e-9;
+}
+
+/* Exercise 2: its stubs hand out nothing; one worker must get items 0, 1, 2, then none. */
+static bool partition_is_written(enum split split)
+{
+    struct partition partition;
+    partition_init(&partition, split, 3, 1);
+    long item;
+    for (long expected = 0; expected < 3; expected++)
+        if (!next_item(&partition, 0, &item) || item != expected)
+            return false;
+    return !next_item(&partition, 0, &item);
+}
+
+/* Exercise 3: its stub fits nothing; 1 s on one worker and 0.75 s on two are a serial
+ * fraction of 0.5. */
+static bool fit_is_written(void)
+{
+    long workers[] = { 1, 2 };
+    double seconds[] = { 1.0, 0.75 };
+    double serial = NAN, one_worker = NAN;
+    return fit_serial_fraction(workers, seconds, 2, &serial, &one_worker) == 0 &&
+           fabs(serial - 0.5) < 1e-9;
+}
+
+/* --data FILE cannot be written until the workers do the job: an old table is removed, so
+ * that no plot is drawn from it. On stderr, since make diagrams sends the table on stdout to
+ * /dev/null. Returns 0, or 1 if the old table could not be removed. */
+static int no_data_table(const char *path)
+{
+    fprintf(stderr, "speedup: the table for --data needs exercise 2 (lessons/09-amdahl/"
+            "partition.c); skipped, so %s is not written\n", path);
+    if (remove(path) != 0 && errno != ENOENT) {
+        perror(path);
+        return 1;
+    }
+    return 0;
+}
+
 /* ---- The table ---------------------------------------------------------------------------- */
 
 static int measure(const struct options *options, struct job *job)
@@ -133,6 +178,12 @@ static int measure(const struct options *options, struct job *job)
     long workers[MAX_WORKERS];
     double seconds[MAX_WORKERS];
     long rows = options->max_workers;
+    /* Without exercise 2 the workers get nothing to do: there is nothing to measure. */
+    if (!partition_is_written(options->split)) {
+        printf("the table needs exercise 2 (lessons/09-amdahl/partition.c), which shares out "
+               "the work among the workers; skipped\n");
+        return options->data_path != NULL ? no_data_table(options->data_path) : 0;
+    }
     printf("%-8s %10s %8s %10s %11s %10s\n", "workers", "seconds", "speedup", "efficiency",
            "Karp-Flatt", "Amdahl");
     for (long w = 1; w <= rows; w++) {
@@ -140,7 +191,7 @@ static int measure(const struct options *options, struct job *job)
         seconds[w - 1] = median_time(options, job, options->split, (unsigned)w);
         if (w == 1 && options->serial_fraction < 0 && primes_found(options, job) == 0) {
             printf("(no prime found: exercise 2, the partition, is not done yet)\n");
-            return 0;
+            return options->data_path != NULL ? no_data_table(options->data_path) : 0;
         }
     }
     /* Fit only where the workers can all run at once: past the core count, extra workers
@@ -150,13 +201,26 @@ static int measure(const struct options *options, struct job *job)
     double serial = NAN, t1 = NAN;
     bool fitted = fit_serial_fraction(workers, seconds, (size_t)fitted_rows, &serial, &t1) == 0;
     bool lawful = fitted && serial >= 0 && serial <= 1;
+    /* The predictions come from exercise 1's formulas: until it is done they are left out
+     * (NAN, "-" in the table), not shown as its stubs' 0. */
+    bool laws_done = laws_are_written();
+    double predicted[MAX_WORKERS];
+    for (long w = 1; w <= rows; w++) {
+        if (!laws_done)
+            predicted[w - 1] = NAN;
+        else if (options->serial_fraction >= 0)
+            predicted[w - 1] = amdahl_speedup(1 - options->serial_fraction, w);
+        else
+            predicted[w - 1] = lawful ? amdahl_speedup(1 - serial, w) : NAN;
+    }
     for (long w = 1; w <= rows; w++) {
         double speedup = seconds[0] / seconds[w - 1];
-        double predicted = options->serial_fraction >= 0
-                               ? amdahl_speedup(1 - options->serial_fraction, w)
-                               : lawful ? amdahl_speedup(1 - serial, w) : NAN;
-        printf("%-8ld %10.4f %8.2f %9.0f%% %11.3f %10.2f\n", w, seconds[w - 1], speedup,
-               100 * speedup / (double)w, karp_flatt(speedup, w), predicted);
+        if (laws_done)
+            printf("%-8ld %10.4f %8.2f %9.0f%% %11.3f %10.2f\n", w, seconds[w - 1], speedup,
+                   100 * speedup / (double)w, karp_flatt(speedup, w), predicted[w - 1]);
+        else
+            printf("%-8ld %10.4f %8.2f %9.0f%% %11s %10s\n", w, seconds[w - 1], speedup,
+                   100 * speedup / (double)w, "-", "-");
     }
     if (options->serial_fraction >= 0)
         printf("Amdahl: predicted from the serial fraction %.3f set on the command line\n",
@@ -167,10 +231,14 @@ static int measure(const struct options *options, struct job *job)
     else if (fitted)
         printf("Amdahl: the serial fraction fitted to these times is %.3f, outside 0 to 1: "
                "they do not follow the law at all (was the machine busy?)\n", serial);
+    else if (!fit_is_written())
+        printf("Amdahl: no prediction: it needs exercise 3 (lessons/09-amdahl/fit.c)\n");
     else
-        printf("Amdahl: no prediction (exercise 3, the fit, is not done yet)\n");
-    if (isnan(amdahl_speedup(0.5, 2)))
-        printf("(NaN columns: exercise 1, the formulas, is not done yet)\n");
+        printf("Amdahl: no prediction: the fit needs times on two worker counts or more, up "
+               "to one per core\n");
+    if (!laws_done)
+        printf("(the Karp-Flatt and Amdahl columns need exercise 1 (lessons/09-amdahl/laws.c); "
+               "left empty)\n");
     if (options->serial_fraction < 0)
         printf("%ld of the %ld numbers from %ld are prime\n", primes_found(options, job),
                options->count, options->first);
@@ -184,9 +252,7 @@ static int measure(const struct options *options, struct job *job)
         fprintf(out, "# workers\tseconds\tspeedup\tpredicted\n");
         for (long w = 1; w <= rows; w++)
             fprintf(out, "%ld\t%.6f\t%.4f\t%.4f\n", w, seconds[w - 1],
-                    seconds[0] / seconds[w - 1],
-                    options->serial_fraction >= 0 ? amdahl_speedup(1 - options->serial_fraction, w)
-                    : lawful ? amdahl_speedup(1 - serial, w) : NAN);
+                    seconds[0] / seconds[w - 1], predicted[w - 1]);
         if (fclose(out) != 0) {
             perror(options->data_path);
             return 1;
@@ -200,12 +266,21 @@ static void compare_splits(const struct options *options, struct job *job)
 {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned workers = (unsigned)(cores < options->max_workers ? cores : options->max_workers);
+    if (!partition_is_written(SPLIT_DYNAMIC)) {   /* the one-worker time, the baseline */
+        printf("\nThe three splits need exercise 2 (lessons/09-amdahl/partition.c); skipped\n");
+        return;
+    }
     double one = median_time(options, job, SPLIT_DYNAMIC, 1);
     printf("\nThe same %ld numbers on %u workers, shared out three ways:\n", options->count,
            workers);
     printf("%-12s %10s %8s\n", "split", "seconds", "speedup");
     enum split splits[] = { SPLIT_BLOCKS, SPLIT_ROUND_ROBIN, SPLIT_DYNAMIC };
     for (size_t s = 0; s < 3; s++) {
+        if (!partition_is_written(splits[s])) {
+            printf("%-12s (needs exercise 2, lessons/09-amdahl/partition.c)\n",
+                   split_name(splits[s]));
+            continue;
+        }
         double seconds = median_time(options, job, splits[s], workers);
         printf("%-12s %10.4f %8.2f\n", split_name(splits[s]), seconds, one / seconds);
     }
@@ -287,6 +362,14 @@ static struct options parse_options(int argc, char **argv)
  * picture: the serial part alone on main, then the items shared by the workers. */
 static int traced_run(struct options *options, struct job *job)
 {
+    /* Exercise 2 not done yet is no error: the run is skipped, and the diagrams are drawn from
+     * a run that only says why. */
+    if (!partition_is_written(options->split)) {
+        printf("the traced run needs exercise 2 (lessons/09-amdahl/partition.c), which shares "
+               "out the work; skipped, and the diagrams say so\n");
+        return trace_skipped(options->trace_prefix, "skipped: the run needs exercise 2 "
+                             "(partition.c)") == 0 ? 0 : 1;
+    }
     if (trace_open(options->trace_prefix) != 0)
         return 1;
     if (options->serial_fraction >= 0)

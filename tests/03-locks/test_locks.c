@@ -26,18 +26,14 @@
 #include "kit_check.h"
 #include "rival.h"
 #include "spinlock.h"
+#include "sync.h"
+#include "waits.h"
 
 /* ---- Shared helpers ------------------------------------------------------------------------ */
 
-static void start_thread(pthread_t *thread, void *(*start)(void *), void *arg)
-{
-    ck_assert_msg(pthread_create(thread, NULL, start, arg) == 0, "pthread_create failed");
-}
-
-static void join_thread(pthread_t thread)
-{
-    ck_assert_msg(pthread_join(thread, NULL) == 0, "pthread_join failed");
-}
+/* Threads are made and joined with sync.h's thread_create and thread_join, and the test takes
+ * the lesson's locks with mutex_lock, so that the kit's deadlock watchdog knows every thread and
+ * lock: a transfer that deadlocks fails its test at once, saying who waits for whom. */
 
 /* Long enough for a thread that is not blocked to get well past where it was: 50 ms. */
 static void give_other_threads_time(void)
@@ -111,6 +107,7 @@ static void init_counter(struct counter *counter)
     int result = counter_init(counter);
     ck_assert_msg(result == 0, "counter_init returned %d (errno: %s), expected 0", result,
                   strerror(errno));
+    waits_name(&counter->lock, "the counter's lock");
 }
 
 START_TEST(counter_starts_at_zero_and_adds)
@@ -155,10 +152,10 @@ START_TEST(counter_keeps_every_increment_of_many_threads)
         struct adder adders[ADDERS];
         for (int k = 0; k < ADDERS; k++) {
             adders[k] = (struct adder){ .counter = &counter, .start = &start };
-            start_thread(&adders[k].thread, add_many_ones, &adders[k]);
+            thread_create(&adders[k].thread, add_many_ones, &adders[k]);
         }
         for (int k = 0; k < ADDERS; k++)
-            join_thread(adders[k].thread);
+            thread_join(adders[k].thread);
         long count = counter_read(&counter);
         counter_destroy(&counter);
         ck_assert_msg(count == (long)ADDERS * ADDS_EACH,
@@ -199,24 +196,24 @@ START_TEST(counter_add_and_read_wait_for_the_lock)
     init_counter(&counter);
 
     struct counter_call add = { .counter = &counter };
-    ck_assert_int_eq(pthread_mutex_lock(&counter.lock), 0);
-    start_thread(&add.thread, call_counter_add, &add);
+    mutex_lock(&counter.lock);
+    thread_create(&add.thread, call_counter_add, &add);
     give_other_threads_time();
     bool add_returned_early = atomic_load(&add.returned);
     long value_meanwhile = counter.value;   /* ours to read: we hold the lock */
-    ck_assert_int_eq(pthread_mutex_unlock(&counter.lock), 0);
-    join_thread(add.thread);
+    mutex_unlock(&counter.lock);
+    thread_join(add.thread);
     ck_assert_msg(!add_returned_early && value_meanwhile == 0,
                   "counter_add returned (value %ld) while another thread held counter->lock: "
                   "it must lock counter->lock before it touches value", value_meanwhile);
 
     struct counter_call read = { .counter = &counter };
-    ck_assert_int_eq(pthread_mutex_lock(&counter.lock), 0);
-    start_thread(&read.thread, call_counter_read, &read);
+    mutex_lock(&counter.lock);
+    thread_create(&read.thread, call_counter_read, &read);
     give_other_threads_time();
     bool read_returned_early = atomic_load(&read.returned);
-    ck_assert_int_eq(pthread_mutex_unlock(&counter.lock), 0);
-    join_thread(read.thread);
+    mutex_unlock(&counter.lock);
+    thread_join(read.thread);
     ck_assert_msg(!read_returned_early,
                   "counter_read returned while another thread held counter->lock: reading "
                   "value without the lock is a data race (lock it to read, too)");
@@ -231,6 +228,8 @@ static void open_bank(struct bank *bank, size_t count, long balance)
 {
     ck_assert_msg(bank_init(bank, count, balance) == 0, "bank_init failed: %s",
                   strerror(errno));
+    for (size_t i = 0; i < count; i++)
+        waits_name(&bank->accounts[i].lock, "account %zu's lock", i);
 }
 
 static void expect_balances(struct bank *bank, const long *expected, const char *after)
@@ -366,16 +365,16 @@ START_TEST(transfers_conserve_the_total)
         tellers[k] = (struct teller){ .bank = &bank, .start = &start,
                                       .tellers_left = &tellers_left,
                                       .random = 0x2545F4914F6CDD1Du * (uint64_t)(k + 1) };
-        start_thread(&tellers[k].thread, make_random_transfers, &tellers[k]);
+        thread_create(&tellers[k].thread, make_random_transfers, &tellers[k]);
     }
-    start_thread(&auditor.thread, audit_until_done, &auditor);
+    thread_create(&auditor.thread, audit_until_done, &auditor);
     long moved = 0, failed = 0;
     for (int k = 0; k < TELLERS; k++) {
-        join_thread(tellers[k].thread);
+        thread_join(tellers[k].thread);
         moved += tellers[k].moved;
         failed += tellers[k].failed;
     }
-    join_thread(auditor.thread);
+    thread_join(auditor.thread);
 
     ck_assert_msg(failed == 0, "%ld of %d transfers between valid accounts returned -1", failed,
                   TELLERS * TRANSFERS_EACH);
@@ -431,10 +430,10 @@ START_TEST(opposite_transfers_do_not_deadlock)
     struct line_up each_round = LINE_UP(2);
     struct opposite a_to_b = { .bank = &bank, .each_round = &each_round, .from = 0, .to = 1 };
     struct opposite b_to_a = { .bank = &bank, .each_round = &each_round, .from = 1, .to = 0 };
-    start_thread(&a_to_b.thread, transfer_back_and_forth, &a_to_b);
-    start_thread(&b_to_a.thread, transfer_back_and_forth, &b_to_a);
-    join_thread(a_to_b.thread);
-    join_thread(b_to_a.thread);
+    thread_create(&a_to_b.thread, transfer_back_and_forth, &a_to_b);
+    thread_create(&b_to_a.thread, transfer_back_and_forth, &b_to_a);
+    thread_join(a_to_b.thread);
+    thread_join(b_to_a.thread);
     long each_way = (long)OPPOSITE_ROUNDS * OPPOSITE_BURST;
     ck_assert_msg(a_to_b.moved == each_way && b_to_a.moved == each_way,
                   "of %ld transfers each way, %ld A->B and %ld B->A moved the money",
@@ -468,19 +467,19 @@ START_TEST(transfer_locks_the_lower_account_first)
     struct bank bank;
     open_bank(&bank, 2, 100);
     struct transfer_call call = { .bank = &bank, .from = 1, .to = 0, .amount = 10 };
-    ck_assert_int_eq(pthread_mutex_lock(&bank.accounts[0].lock), 0);
-    start_thread(&call.thread, call_transfer, &call);
+    mutex_lock(&bank.accounts[0].lock);
+    thread_create(&call.thread, call_transfer, &call);
     give_other_threads_time();
     bool returned_early = atomic_load(&call.returned);
-    int account_1_free = pthread_mutex_trylock(&bank.accounts[1].lock);
-    if (account_1_free == 0)
-        ck_assert_int_eq(pthread_mutex_unlock(&bank.accounts[1].lock), 0);
-    ck_assert_int_eq(pthread_mutex_unlock(&bank.accounts[0].lock), 0);
-    join_thread(call.thread);
+    bool account_1_free = mutex_trylock(&bank.accounts[1].lock);
+    if (account_1_free)
+        mutex_unlock(&bank.accounts[1].lock);
+    mutex_unlock(&bank.accounts[0].lock);
+    thread_join(call.thread);
 
     ck_assert_msg(!returned_early, "bank_transfer(from 1, to 0) returned while another thread "
                   "held account 0's lock: it must hold both accounts' locks");
-    ck_assert_msg(account_1_free == 0, "bank_transfer(from 1, to 0) took account 1's lock and "
+    ck_assert_msg(account_1_free, "bank_transfer(from 1, to 0) took account 1's lock and "
                   "then waited for account 0's: locks taken in argument order deadlock two "
                   "opposite transfers. Take the lower account number first");
     ck_assert_int_eq(call.result, 0);
@@ -496,18 +495,18 @@ START_TEST(transfer_holds_both_locks_while_moving)
     struct bank bank;
     open_bank(&bank, 2, 100);
     struct transfer_call call = { .bank = &bank, .from = 0, .to = 1, .amount = 30 };
-    ck_assert_int_eq(pthread_mutex_lock(&bank.accounts[1].lock), 0);
-    start_thread(&call.thread, call_transfer, &call);
+    mutex_lock(&bank.accounts[1].lock);
+    thread_create(&call.thread, call_transfer, &call);
     give_other_threads_time();
     bool returned_early = atomic_load(&call.returned);
     long from_balance = 100;   /* if the transfer holds account 0, it has not moved anything */
-    if (pthread_mutex_trylock(&bank.accounts[0].lock) == 0) {
+    if (mutex_trylock(&bank.accounts[0].lock)) {
         from_balance = bank.accounts[0].balance;
-        ck_assert_int_eq(pthread_mutex_unlock(&bank.accounts[0].lock), 0);
+        mutex_unlock(&bank.accounts[0].lock);
     }
     long to_balance = bank.accounts[1].balance;   /* ours to read: we hold account 1 */
-    ck_assert_int_eq(pthread_mutex_unlock(&bank.accounts[1].lock), 0);
-    join_thread(call.thread);
+    mutex_unlock(&bank.accounts[1].lock);
+    thread_join(call.thread);
 
     ck_assert_msg(!returned_early, "bank_transfer(from 0, to 1) returned while another thread "
                   "held account 1's lock: lock both accounts, not only the one paying");
@@ -533,17 +532,17 @@ START_TEST(transfer_checks_the_balance_under_the_locks)
     struct bank bank;
     open_bank(&bank, SPENDERS + 1, 100);
     struct transfer_call calls[SPENDERS];
-    ck_assert_int_eq(pthread_mutex_lock(&bank.accounts[0].lock), 0);
+    mutex_lock(&bank.accounts[0].lock);
     for (int k = 0; k < SPENDERS; k++) {
         calls[k] = (struct transfer_call){ .bank = &bank, .from = 0, .to = (size_t)k + 1,
                                            .amount = 100 };
-        start_thread(&calls[k].thread, call_transfer, &calls[k]);
+        thread_create(&calls[k].thread, call_transfer, &calls[k]);
     }
     give_other_threads_time();
-    ck_assert_int_eq(pthread_mutex_unlock(&bank.accounts[0].lock), 0);
+    mutex_unlock(&bank.accounts[0].lock);
     int moved = 0, refused = 0;
     for (int k = 0; k < SPENDERS; k++) {
-        join_thread(calls[k].thread);
+        thread_join(calls[k].thread);
         moved += calls[k].result == 0;
         refused += calls[k].result == 1;
     }
@@ -656,9 +655,9 @@ static void check_mutual_exclusion(const struct spinlock_kind *kind)
     init_spinlock(kind, &check.lock);
     pthread_t threads[SPINNERS];
     for (int k = 0; k < SPINNERS; k++)
-        start_thread(&threads[k], enter_many_times, &check);
+        thread_create(&threads[k], enter_many_times, &check);
     for (int k = 0; k < SPINNERS; k++)
-        join_thread(threads[k]);
+        thread_join(threads[k]);
     long overlaps = atomic_load(&check.overlaps);
     long entries = (long)SPINNERS * ENTRIES_EACH;
     ck_assert_msg(overlaps == 0 && check.count == entries,
@@ -696,11 +695,11 @@ static void check_lock_waits_while_held(const struct spinlock_kind *kind)
     struct spin_call call = { .kind = kind, .lock = &lock };
     kind->lock(&lock);
     pthread_t thread;
-    start_thread(&thread, take_and_release, &call);
+    thread_create(&thread, take_and_release, &call);
     give_other_threads_time();
     bool entered_early = atomic_load(&call.entered);
     kind->unlock(&lock);
-    join_thread(thread);
+    thread_join(thread);
     ck_assert_msg(!entered_early, "%s_lock returned in another thread while the test held the "
                   "lock: it must spin until the lock is free", kind->name);
     ck_assert(atomic_load(&call.entered));
@@ -748,7 +747,7 @@ static void check_lock_is_one_atomic_step(const struct spinlock_kind *kind)
 
     struct spin_call call = { .kind = kind, .lock = rival_lock };
     pthread_t thread;
-    start_thread(&thread, take_and_leave, &call);
+    thread_create(&thread, take_and_leave, &call);
     /* Until the thread has tried to write the lock or has gone in without writing it (a
      * right lock writes within moments; 8 s, and more with CK_TIMEOUT_MULTIPLIER, is for a
      * machine so busy that the thread hardly runs), then a moment more, in which a right lock
@@ -763,7 +762,7 @@ static void check_lock_is_one_atomic_step(const struct spinlock_kind *kind)
     give_other_threads_time();
     bool entered_beside_rival = atomic_load(&call.entered);
     kind->unlock(rival_lock);   /* the rival lets go: the thread may have it now */
-    join_thread(thread);
+    thread_join(thread);
     rival_release(rival_lock, sizeof *rival_lock);
 
     ck_assert_msg(tried_to_write, "%s_lock never wrote to the lock: taking a lock must mark it "
@@ -813,8 +812,9 @@ Suite *kit_suite(void)
     tcase_add_test(counter, counter_add_and_read_wait_for_the_lock);
     suite_add_tcase(suite, counter);
 
-    /* A deadlocked transfer fails its test by timing out; 15 s is many times what a right
-     * one needs, even with every core busy. */
+    /* A transfer that deadlocks in the kit's mutex_lock fails its test at once (the kit's
+     * deadlock watchdog); one that hangs any other way times out, after 15 s: many times what
+     * a right one needs, even with every core busy. */
     TCase *bank = kit_tcase("exercise 2", 15);
     tcase_add_test(bank, transfer_moves_money_and_refuses_overdrafts);
     tcase_add_test(bank, transfer_rejects_bad_arguments);

@@ -23,6 +23,8 @@
 #include "bounded.h"
 #include "counting_semaphore.h"
 #include "kit_check.h"
+#include "sync.h"
+#include "waits.h"
 
 /* ---- Helpers ------------------------------------------------------------------------------ */
 
@@ -32,13 +34,36 @@ static void pause_briefly(void)
     nanosleep(&one_ms, NULL);
 }
 
+/* Threads are made and joined with sync.h's thread_create and thread_join, and the test takes
+ * the semaphore's lock with mutex_lock, so that the kit's deadlock watchdog knows every thread
+ * and lock: a semaphore that deadlocks fails its test at once, saying who waits for whom. The
+ * semaphore's lock and condition variable get names for that report. */
+static void name_semaphore(struct semaphore *s, const char *what)
+{
+    waits_name(&s->lock, "%s's lock", what);
+    waits_name(&s->available, "%s's available", what);
+}
+
+static void open_semaphore(struct semaphore *s, long initial)
+{
+    semaphore_init(s, initial);
+    name_semaphore(s, "the semaphore");
+}
+
+static void name_barrier(struct barrier *b)
+{
+    waits_name(&b->lock, "the barrier's lock");
+    name_semaphore(&b->first_turnstile, "the first turnstile");
+    name_semaphore(&b->second_turnstile, "the second turnstile");
+}
+
 /* The semaphore's state, read under its lock as the contract says. */
 static void read_semaphore(struct semaphore *s, long *count, long *waiting)
 {
-    pthread_mutex_lock(&s->lock);
+    mutex_lock(&s->lock);
     *count = s->count;
     *waiting = s->waiting;
-    pthread_mutex_unlock(&s->lock);
+    mutex_unlock(&s->lock);
 }
 
 /* A thread that calls semaphore_wait once and says when it has returned. */
@@ -130,7 +155,7 @@ static void until_returned_or_at_the_lock(atomic_bool *returned, int tid, pthrea
 START_TEST(trywait_takes_only_what_is_there)
 {
     struct semaphore s;
-    semaphore_init(&s, 2);
+    open_semaphore(&s, 2);
     ck_assert_msg(semaphore_trywait(&s), "trywait on a semaphore at 2 must take a unit");
     ck_assert_msg(semaphore_trywait(&s), "trywait on a semaphore at 1 must take a unit");
     ck_assert_int_eq(s.count, 0);
@@ -149,7 +174,7 @@ END_TEST
 START_TEST(post_adds_a_unit_and_wait_takes_one)
 {
     struct semaphore s;
-    semaphore_init(&s, 0);
+    open_semaphore(&s, 0);
     for (int i = 1; i <= 3; i++) {
         semaphore_post(&s);
         ck_assert_msg(s.count == i, "after %d posts the count is %ld", i, s.count);
@@ -166,10 +191,10 @@ END_TEST
 START_TEST(wait_blocks_until_a_post)
 {
     struct semaphore s;
-    semaphore_init(&s, 0);
+    open_semaphore(&s, 0);
     struct waiter w = { &s, false };
     pthread_t thread;
-    ck_assert_int_eq(pthread_create(&thread, NULL, wait_once, &w), 0);
+    thread_create(&thread, wait_once, &w);
     ck_assert_msg(until_blocked(&s, 1, &w, 1),
                   "semaphore_wait returned on a semaphore at 0, with no post");
     long count, waiting;
@@ -177,7 +202,7 @@ START_TEST(wait_blocks_until_a_post)
     ck_assert_msg(count == 0, "while a thread waits on an empty semaphore the count is %ld",
                   count);
     semaphore_post(&s);   /* must wake it: if not, the join below times out */
-    pthread_join(thread, NULL);
+    thread_join(thread);
     read_semaphore(&s, &count, &waiting);
     ck_assert_msg(count == 0 && waiting == 0, "after the woken wait returned: count %ld, "
                   "waiting %ld (0 and 0 are right)", count, waiting);
@@ -190,12 +215,12 @@ END_TEST
 START_TEST(each_post_releases_one_waiter)
 {
     struct semaphore s;
-    semaphore_init(&s, 0);
+    open_semaphore(&s, 0);
     struct waiter w[WAITERS];
     pthread_t threads[WAITERS];
     for (int i = 0; i < WAITERS; i++) {
         w[i] = (struct waiter){ &s, false };
-        ck_assert_int_eq(pthread_create(&threads[i], NULL, wait_once, &w[i]), 0);
+        thread_create(&threads[i], wait_once, &w[i]);
     }
     ck_assert_msg(until_blocked(&s, WAITERS, w, WAITERS),
                   "semaphore_wait returned on a semaphore at 0, with no post");
@@ -216,7 +241,7 @@ START_TEST(each_post_releases_one_waiter)
     semaphore_post(&s);
     semaphore_post(&s);
     for (int i = 0; i < WAITERS; i++)
-        pthread_join(threads[i], NULL);
+        thread_join(threads[i]);
     read_semaphore(&s, &count, &waiting);
     ck_assert_msg(count == 0 && waiting == 0, "four posts to four waiters left count %ld, "
                   "waiting %ld", count, waiting);
@@ -227,14 +252,14 @@ START_TEST(each_post_releases_one_waiter)
     for (int round = 0; round < 20; round++) {
         for (int i = 0; i < WAITERS; i++) {
             w[i] = (struct waiter){ &s, false };
-            ck_assert_int_eq(pthread_create(&threads[i], NULL, wait_once, &w[i]), 0);
+            thread_create(&threads[i], wait_once, &w[i]);
         }
         ck_assert_msg(until_blocked(&s, WAITERS, w, WAITERS),
                       "semaphore_wait returned on a semaphore at 0, with no post");
         for (int i = 0; i < WAITERS; i++)
             semaphore_post(&s);
         for (int i = 0; i < WAITERS; i++)
-            pthread_join(threads[i], NULL);
+            thread_join(threads[i]);
     }
     semaphore_destroy(&s);
 }
@@ -247,16 +272,16 @@ END_TEST
 START_TEST(wait_survives_a_spurious_wakeup)
 {
     struct semaphore s;
-    semaphore_init(&s, 0);
+    open_semaphore(&s, 0);
     struct waiter w = { &s, false };
     pthread_t thread;
-    ck_assert_int_eq(pthread_create(&thread, NULL, wait_once, &w), 0);
+    thread_create(&thread, wait_once, &w);
     ck_assert_msg(until_blocked(&s, 1, &w, 1),
                   "semaphore_wait returned on a semaphore at 0, with no post");
     for (int i = 0; i < 20; i++) {   /* twenty wake-ups with no unit for the waiter */
-        pthread_mutex_lock(&s.lock);
-        pthread_cond_broadcast(&s.available);
-        pthread_mutex_unlock(&s.lock);
+        mutex_lock(&s.lock);
+        cond_broadcast(&s.available);
+        mutex_unlock(&s.lock);
         pause_briefly();
     }
     /* The waiter woke (if it was asleep) and had every chance to run. */
@@ -267,7 +292,7 @@ START_TEST(wait_survives_a_spurious_wakeup)
                   "does it check the count in a while loop, not an if?",
                   atomic_load(&w.returned) ? "returned" : "still waits", count);
     semaphore_post(&s);
-    pthread_join(thread, NULL);
+    thread_join(thread);
     semaphore_destroy(&s);
 }
 END_TEST
@@ -301,7 +326,7 @@ static void *lock_many_times(void *arg)
 START_TEST(semaphore_at_one_excludes_under_contention)
 {
     struct semaphore s;
-    semaphore_init(&s, 1);
+    open_semaphore(&s, 1);
     /* First, on this thread: a semaphore at 1 is a free lock; taken, it is held. */
     ck_assert_msg(semaphore_trywait(&s), "trywait on a semaphore at 1 must take the unit");
     ck_assert_msg(!semaphore_trywait(&s), "trywait on a semaphore at 0 must return false");
@@ -311,9 +336,9 @@ START_TEST(semaphore_at_one_excludes_under_contention)
     struct locker l = { &s, &inside, &most_inside, &total };
     pthread_t threads[LOCKERS];
     for (int t = 0; t < LOCKERS; t++)
-        ck_assert_int_eq(pthread_create(&threads[t], NULL, lock_many_times, &l), 0);
+        thread_create(&threads[t], lock_many_times, &l);
     for (int t = 0; t < LOCKERS; t++)
-        pthread_join(threads[t], NULL);
+        thread_join(threads[t]);
     ck_assert_msg(atomic_load(&most_inside) == 1 && total == (long)LOCKERS * LOCKER_ROUNDS,
                   "a semaphore at 1 let %d threads in at once; total %ld of %ld",
                   atomic_load(&most_inside), total, (long)LOCKERS * LOCKER_ROUNDS);
@@ -363,18 +388,18 @@ static void check_call_waits_for_the_lock(enum sem_operation operation, const ch
                                           long initial)
 {
     struct semaphore s;
-    semaphore_init(&s, initial);
+    open_semaphore(&s, initial);
     struct sem_call call = { .s = &s, .operation = operation };
     pthread_t thread;
-    pthread_mutex_lock(&s.lock);
-    ck_assert_int_eq(pthread_create(&thread, NULL, make_sem_call, &call), 0);
+    mutex_lock(&s.lock);
+    thread_create(&thread, make_sem_call, &call);
     while (atomic_load(&call.tid) == 0)
         sched_yield();
     until_returned_or_at_the_lock(&call.returned, atomic_load(&call.tid), &s.lock);
     long count_meanwhile = s.count;   /* ours to read: we hold the lock */
     bool returned_early = atomic_load(&call.returned);
-    pthread_mutex_unlock(&s.lock);
-    pthread_join(thread, NULL);
+    mutex_unlock(&s.lock);
+    thread_join(thread);
     ck_assert_msg(count_meanwhile == initial, "%s changed the count from %ld to %ld while "
                   "another thread held s->lock%s: read and change s->count only with s->lock "
                   "held", name, initial, count_meanwhile, returned_early ? ", and returned" : "");
@@ -419,14 +444,14 @@ static void *try_once(void *arg)
 START_TEST(trywait_never_blocks)
 {
     struct semaphore s;
-    semaphore_init(&s, 1);
+    open_semaphore(&s, 1);
     struct try_result first = { &s, false }, second = { &s, true };
     pthread_t thread;
-    ck_assert_int_eq(pthread_create(&thread, NULL, try_once, &first), 0);
-    pthread_join(thread, NULL);
+    thread_create(&thread, try_once, &first);
+    thread_join(thread);
     ck_assert_msg(first.took, "trywait on a semaphore at 1 must take a unit");
-    ck_assert_int_eq(pthread_create(&thread, NULL, try_once, &second), 0);
-    pthread_join(thread, NULL);   /* times out if trywait waits for a post */
+    thread_create(&thread, try_once, &second);
+    thread_join(thread);   /* times out if trywait waits for a post */
     ck_assert_msg(!second.took && s.count == 0, "trywait at 0 returned %s and left count %ld",
                   second.took ? "true" : "false", s.count);
     semaphore_destroy(&s);
@@ -452,6 +477,7 @@ START_TEST(bounded_computes_every_result)
             results[i] = -1;
         }
         struct semaphore slots;
+        name_semaphore(&slots, "the slots semaphore");
         int status = run_bounded(square_plus_one, inputs, results, cases[c].count,
                                  cases[c].limit, &slots);
         ck_assert_msg(status == 0, "run_bounded(%zu jobs, limit %u) returned %d (errno %d)",
@@ -498,6 +524,7 @@ struct bounded_run {
 static void *run_in_background(void *arg)
 {
     struct bounded_run *run = arg;
+    name_semaphore(&run->slots, "the slots semaphore");
     run->status = run_bounded(held_job, run->inputs, run->results, run->count, run->limit,
                               &run->slots);
     run->error = errno;
@@ -522,11 +549,11 @@ static void check_exactly_limit_inside(size_t count, unsigned limit)
     atomic_store(&jobs_done, 0);
     atomic_store(&gate_open, false);
     pthread_t runner;
-    ck_assert_int_eq(pthread_create(&runner, NULL, run_in_background, &run), 0);
+    thread_create(&runner, run_in_background, &run);
     /* A job inside means run_bounded has initialised the semaphore: it may be read now. */
     while (atomic_load(&jobs_inside) == 0) {
         if (atomic_load(&run.returned)) {
-            pthread_join(runner, NULL);
+            thread_join(runner);
             ck_abort_msg("run_bounded returned %d (errno %d) with its jobs still held, before "
                          "any of them ran", run.status, run.error);
         }
@@ -543,7 +570,7 @@ static void check_exactly_limit_inside(size_t count, unsigned limit)
         pause_briefly();
     }
     atomic_store(&gate_open, true);
-    pthread_join(runner, NULL);
+    thread_join(runner);
     ck_assert_msg(inside == (long)limit, "%zu jobs with limit %u: %ld were inside at once while "
                   "%ld waited (%u inside is right): does the semaphore start at the limit?",
                   count, limit, inside, waiting, limit);
@@ -585,6 +612,7 @@ START_TEST(bounded_never_lets_more_than_limit_in)
             inputs[i] = i;
         atomic_store(&quick_most, 0);
         struct semaphore slots;
+        name_semaphore(&slots, "the slots semaphore");
         int status = run_bounded(quick_job, inputs, results, 12, 2, &slots);
         ck_assert_msg(status == 0, "run_bounded(12 jobs, limit 2) returned %d (errno %d)",
                       status, errno);
@@ -615,11 +643,12 @@ START_TEST(barrier_holds_everyone_until_the_last_arrives)
 {
     struct barrier b;
     barrier_init(&b, 3);
+    name_barrier(&b);
     struct barrier_waiter w[3];
     pthread_t threads[3];
     for (int i = 0; i < 2; i++) {
         w[i] = (struct barrier_waiter){ &b, false };
-        ck_assert_int_eq(pthread_create(&threads[i], NULL, pass_barrier_once, &w[i]), 0);
+        thread_create(&threads[i], pass_barrier_once, &w[i]);
     }
     /* Both early threads are blocked in the first turnstile: nothing can move until a third
      * thread arrives. */
@@ -633,9 +662,9 @@ START_TEST(barrier_holds_everyone_until_the_last_arrives)
         pause_briefly();
     }
     w[2] = (struct barrier_waiter){ &b, false };
-    ck_assert_int_eq(pthread_create(&threads[2], NULL, pass_barrier_once, &w[2]), 0);
+    thread_create(&threads[2], pass_barrier_once, &w[2]);
     for (int i = 0; i < 3; i++)
-        pthread_join(threads[i], NULL);   /* times out if the barrier never opens */
+        thread_join(threads[i]);   /* times out if the barrier never opens */
     ck_assert_msg(b.arrived == 0 && b.first_turnstile.count == 0 && b.second_turnstile.count == 0,
                   "after one round the barrier is not idle again: arrived %d, turnstiles at "
                   "%ld and %ld (0, 0, 0 are right)", b.arrived, b.first_turnstile.count,
@@ -685,6 +714,7 @@ static void check_rounds(int threads, int rounds)
 {
     static struct rounds r;
     barrier_init(&r.barrier, threads);
+    name_barrier(&r.barrier);
     r.threads = threads;
     r.rounds = rounds;
     atomic_store(&r.early, 0);
@@ -695,7 +725,7 @@ static void check_rounds(int threads, int rounds)
     for (int t = 0; t < threads; t++) {
         atomic_store(&r.finished[t], 0);
         workers[t] = (struct round_worker){ &r, t };
-        ck_assert_int_eq(pthread_create(&ids[t], NULL, work_in_rounds, &workers[t]), 0);
+        thread_create(&ids[t], work_in_rounds, &workers[t]);
     }
     /* A broken barrier may also leave threads stuck: then fail with what was seen, rather
      * than wait for them. */
@@ -707,7 +737,7 @@ static void check_rounds(int threads, int rounds)
                   "finished it, %d times one was found two rounds ahead", threads, rounds,
                   atomic_load(&r.early), atomic_load(&r.ahead));
     for (int t = 0; t < threads; t++)
-        pthread_join(ids[t], NULL);
+        thread_join(ids[t]);
     ck_assert_msg(r.barrier.arrived == 0, "after the last round arrived is %d, not 0",
                   r.barrier.arrived);
     barrier_destroy(&r.barrier);
@@ -721,12 +751,13 @@ START_TEST(barrier_counts_arrivals_under_its_lock)
 {
     struct barrier b;
     barrier_init(&b, 3);
+    name_barrier(&b);
     struct barrier_waiter w[3];
     pthread_t threads[3];
-    pthread_mutex_lock(&b.lock);
+    mutex_lock(&b.lock);
     for (int i = 0; i < 3; i++) {
         w[i] = (struct barrier_waiter){ &b, false };
-        ck_assert_int_eq(pthread_create(&threads[i], NULL, pass_barrier_once, &w[i]), 0);
+        thread_create(&threads[i], pass_barrier_once, &w[i]);
     }
     int seen = 0, returned = 0;
     for (int i = 0; i < 50 && seen == 0 && returned == 0; i++) {   /* every chance to count */
@@ -735,12 +766,12 @@ START_TEST(barrier_counts_arrivals_under_its_lock)
                    atomic_load(&w[2].returned);
         pause_briefly();
     }
-    pthread_mutex_unlock(&b.lock);
+    mutex_unlock(&b.lock);
     ck_assert_msg(seen == 0 && returned == 0, "while the test held the barrier's lock, arrived "
                   "went from 0 to %d and %d threads left the barrier (0 and 0 are right): is "
                   "arrived counted outside the lock?", seen, returned);
     for (int i = 0; i < 3; i++)
-        pthread_join(threads[i], NULL);
+        thread_join(threads[i]);
     ck_assert_msg(atomic_load(&w[0].returned) && b.arrived == 0,
                   "after one round through a barrier for 3, arrived is %d, not 0", b.arrived);
     barrier_destroy(&b);

@@ -38,8 +38,29 @@
 #include "queue.h"
 #include "thread_watch.h"
 #include "ring.h"
+#include "sync.h"
+#include "waits.h"
 
 /* Where a thread is sleeping: thread_watch.h (see the top of this file). */
+
+/* Threads are made and joined with sync.h's thread_create and thread_join, and the test takes
+ * the queues' locks with mutex_lock, so that the kit's deadlock watchdog knows every thread and
+ * lock: a queue whose threads can never wake fails its test at once, saying who waits for
+ * what. The queues' locks and condition variables get names for that report. */
+static void open_queue(struct queue *queue, size_t capacity)
+{
+    queue_init(queue, capacity);
+    waits_name(&queue->lock, "the queue's lock");
+    waits_name(&queue->not_full, "the queue's not_full");
+    waits_name(&queue->not_empty, "the queue's not_empty");
+}
+
+static void open_pq(struct priority_queue *pq, size_t capacity)
+{
+    pq_init(pq, capacity);
+    waits_name(&pq->lock, "the priority queue's lock");
+    waits_name(&pq->not_empty, "the priority queue's not_empty");
+}
 
 /* ---- Threads that make one call each ----------------------------------------------------- */
 
@@ -86,7 +107,7 @@ static void start_call(struct call *call, enum operation operation, struct queue
     call->result = false;
     atomic_init(&call->tid, 0);
     atomic_init(&call->returned, false);
-    ck_assert_int_eq(pthread_create(&call->thread, NULL, make_call, call), 0);
+    thread_create(&call->thread, make_call, call);
     while (atomic_load(&call->tid) == 0)
         sched_yield();
 }
@@ -139,16 +160,14 @@ static void wait_until_at_the_lock(struct call *call)
         sched_yield();
 }
 
-static void finish_call(struct call *call)
-{
-    pthread_join(call->thread, NULL);
-}
+/* Joins the call's thread; a macro, so that a deadlock report names the test's own line. */
+#define finish_call(call) thread_join((call)->thread)
 
 static size_t count_under_lock(struct queue *queue)
 {
-    pthread_mutex_lock(&queue->lock);
+    mutex_lock(&queue->lock);
     size_t count = queue->count;
-    pthread_mutex_unlock(&queue->lock);
+    mutex_unlock(&queue->lock);
     return count;
 }
 
@@ -157,7 +176,7 @@ static size_t count_under_lock(struct queue *queue)
 START_TEST(queue_hands_items_out_oldest_first)
 {
     struct queue queue;
-    queue_init(&queue, 4);
+    open_queue(&queue, 4);
     /* Many rounds of three in, three out, so the ring wraps around its four slots. */
     for (long round = 0; round < 10; round++) {
         for (long k = 0; k < 3; k++)
@@ -179,7 +198,7 @@ END_TEST
 START_TEST(closed_queue_refuses_puts_and_drains_gets)
 {
     struct queue queue;
-    queue_init(&queue, 4);
+    open_queue(&queue, 4);
     for (long item = 1; item <= 3; item++)
         ck_assert_msg(queue_put(&queue, item), "put into an open queue returned false");
     queue_close(&queue);
@@ -203,7 +222,7 @@ END_TEST
 START_TEST(put_waits_while_the_queue_is_full)
 {
     struct queue queue;
-    queue_init(&queue, 2);
+    open_queue(&queue, 2);
     ck_assert_msg(queue_put(&queue, 1) && queue_put(&queue, 2), "put into a queue with room "
                   "returned false");
     struct call put;
@@ -230,7 +249,7 @@ END_TEST
 START_TEST(get_waits_while_the_queue_is_empty)
 {
     struct queue queue;
-    queue_init(&queue, 2);
+    open_queue(&queue, 2);
     struct call get;
     start_call(&get, GET, &queue, 0);
     ck_assert_msg(!returned_or_waiting(&get), "get from an empty, open queue returned (%s) "
@@ -248,14 +267,14 @@ END_TEST
 START_TEST(get_waits_again_after_a_spurious_wakeup)
 {
     struct queue queue;
-    queue_init(&queue, 2);
+    open_queue(&queue, 2);
     struct call get;
     start_call(&get, GET, &queue, 0);
     ck_assert_msg(!returned_or_waiting(&get), "get from an empty queue did not wait");
-    pthread_mutex_lock(&queue.lock);
-    pthread_cond_broadcast(&queue.not_empty);
+    mutex_lock(&queue.lock);
+    cond_broadcast(&queue.not_empty);
     wait_until_at_the_lock(&get);   /* woken, and waiting for the mutex we hold */
-    pthread_mutex_unlock(&queue.lock);
+    mutex_unlock(&queue.lock);
     ck_assert_msg(!returned_or_waiting(&get), "get returned after a wake-up with nothing in "
                   "the queue: a wake-up is a hint, look again (while, not if)");
     ck_assert(queue_put(&queue, 5));
@@ -271,16 +290,16 @@ END_TEST
 START_TEST(get_waits_again_when_its_item_was_taken_first)
 {
     struct queue queue;
-    queue_init(&queue, 2);
+    open_queue(&queue, 2);
     struct call get;
     start_call(&get, GET, &queue, 0);
     ck_assert_msg(!returned_or_waiting(&get), "get from an empty queue did not wait");
-    pthread_mutex_lock(&queue.lock);
+    mutex_lock(&queue.lock);
     queue_append_locked(&queue, 8);            /* the producer's put... */
-    pthread_cond_signal(&queue.not_empty);     /* ...and its signal */
+    cond_signal(&queue.not_empty);     /* ...and its signal */
     wait_until_at_the_lock(&get);
     ck_assert_int_eq(queue_take_locked(&queue), 8);   /* the thief */
-    pthread_mutex_unlock(&queue.lock);
+    mutex_unlock(&queue.lock);
     ck_assert_msg(!returned_or_waiting(&get), "get returned although another thread took the "
                   "item it was woken for: look again after every wake-up (while, not if)");
     ck_assert(queue_put(&queue, 9));
@@ -294,15 +313,15 @@ END_TEST
 START_TEST(put_waits_again_after_a_spurious_wakeup)
 {
     struct queue queue;
-    queue_init(&queue, 1);
+    open_queue(&queue, 1);
     ck_assert(queue_put(&queue, 1));
     struct call put;
     start_call(&put, PUT, &queue, 2);
     ck_assert_msg(!returned_or_waiting(&put), "put into a full queue did not wait");
-    pthread_mutex_lock(&queue.lock);
-    pthread_cond_broadcast(&queue.not_full);
+    mutex_lock(&queue.lock);
+    cond_broadcast(&queue.not_full);
     wait_until_at_the_lock(&put);
-    pthread_mutex_unlock(&queue.lock);
+    mutex_unlock(&queue.lock);
     ck_assert_msg(!returned_or_waiting(&put), "put returned after a wake-up while the queue "
                   "was still full: look again (while, not if)");
     ck_assert_msg(count_under_lock(&queue) == 1, "a full queue of 1 holds %zu items",
@@ -322,15 +341,15 @@ END_TEST
 START_TEST(two_gets_for_one_item_take_it_once)
 {
     struct queue queue;
-    queue_init(&queue, 2);
+    open_queue(&queue, 2);
     ck_assert(queue_put(&queue, 7));
     struct call gets[2];
-    pthread_mutex_lock(&queue.lock);
+    mutex_lock(&queue.lock);
     for (int i = 0; i < 2; i++) {
         start_call(&gets[i], GET, &queue, -1);
         wait_until_at_the_lock(&gets[i]);
     }
-    pthread_mutex_unlock(&queue.lock);
+    mutex_unlock(&queue.lock);
     bool first_returned = returned_or_waiting(&gets[0]);
     bool second_returned = returned_or_waiting(&gets[1]);
     ck_assert_msg(first_returned != second_returned, "two gets for one item: %s returned "
@@ -352,7 +371,7 @@ START_TEST(close_wakes_every_waiting_get)
 {
     enum { GETS = 3 };
     struct queue queue;
-    queue_init(&queue, 2);
+    open_queue(&queue, 2);
     struct call gets[GETS];
     for (int i = 0; i < GETS; i++) {
         start_call(&gets[i], GET, &queue, 0);
@@ -376,16 +395,16 @@ END_TEST
 START_TEST(close_takes_the_lock)
 {
     struct queue queue;
-    queue_init(&queue, 2);
+    open_queue(&queue, 2);
     struct call get, close;
     start_call(&get, GET, &queue, 0);
     ck_assert_msg(!returned_or_waiting(&get), "get from an empty queue did not wait");
-    pthread_mutex_lock(&queue.lock);
+    mutex_lock(&queue.lock);
     start_call(&close, CLOSE, &queue, 0);
     wait_until_at_the_lock(&close);
     bool closed_meanwhile = queue.closed;   /* ours to read: we hold the lock */
     bool returned_meanwhile = returned(&close);
-    pthread_mutex_unlock(&queue.lock);
+    mutex_unlock(&queue.lock);
     finish_call(&close);
     ck_assert_msg(!closed_meanwhile, "queue_close set closed while another thread held the "
                   "queue's mutex%s: close without the lock can come between a get's check of "
@@ -403,7 +422,7 @@ START_TEST(close_wakes_every_waiting_put)
 {
     enum { PUTS = 3 };
     struct queue queue;
-    queue_init(&queue, 1);
+    open_queue(&queue, 1);
     ck_assert(queue_put(&queue, 100));
     struct call puts[PUTS];
     for (int i = 0; i < PUTS; i++) {
@@ -432,19 +451,19 @@ START_TEST(getters_and_putters_waiting_at_once_all_finish)
 {
     for (int round = 0; round < 20; round++) {
         struct queue queue;
-        queue_init(&queue, 1);
+        open_queue(&queue, 1);
         struct call gets[2], puts[2];
         for (int i = 0; i < 2; i++) {
             start_call(&gets[i], GET, &queue, 0);
             ck_assert_msg(!returned_or_waiting(&gets[i]), "get from an empty queue did not "
                           "wait");
         }
-        pthread_mutex_lock(&queue.lock);
+        mutex_lock(&queue.lock);
         for (int i = 0; i < 2; i++) {
             start_call(&puts[i], PUT, &queue, 1 + i);
             wait_until_at_the_lock(&puts[i]);
         }
-        pthread_mutex_unlock(&queue.lock);
+        mutex_unlock(&queue.lock);
         long sum = 0;
         for (int i = 0; i < 2; i++) {
             finish_call(&puts[i]);
@@ -503,7 +522,7 @@ START_TEST(many_producers_and_consumers_deliver_every_item_once_in_order)
     enum { TOTAL = STRESS_SIDE * STRESS_ITEMS };
     for (size_t c = 0; c < sizeof capacities / sizeof capacities[0]; c++) {
         struct queue queue;
-        queue_init(&queue, capacities[c]);
+        open_queue(&queue, capacities[c]);
         struct stress_producer producers[STRESS_SIDE];
         struct stress_consumer consumers[STRESS_SIDE];
         pthread_t producer_threads[STRESS_SIDE], consumer_threads[STRESS_SIDE];
@@ -511,16 +530,14 @@ START_TEST(many_producers_and_consumers_deliver_every_item_once_in_order)
             consumers[i] = (struct stress_consumer){ &queue, malloc(TOTAL * sizeof(long)), 0 };
             ck_assert_ptr_nonnull(consumers[i].got);
             producers[i] = (struct stress_producer){ &queue, i, false };
-            ck_assert_int_eq(pthread_create(&consumer_threads[i], NULL, stress_consume,
-                                            &consumers[i]), 0);
-            ck_assert_int_eq(pthread_create(&producer_threads[i], NULL, stress_produce,
-                                            &producers[i]), 0);
+            thread_create(&consumer_threads[i], stress_consume, &consumers[i]);
+            thread_create(&producer_threads[i], stress_produce, &producers[i]);
         }
         for (int i = 0; i < STRESS_SIDE; i++)
-            pthread_join(producer_threads[i], NULL);
+            thread_join(producer_threads[i]);
         queue_close(&queue);
         for (int i = 0; i < STRESS_SIDE; i++)
-            pthread_join(consumer_threads[i], NULL);
+            thread_join(consumer_threads[i]);
 
         static unsigned char seen[TOTAL];
         memset(seen, 0, sizeof seen);
@@ -729,7 +746,7 @@ START_TEST(pq_hands_out_highest_priority_first_and_ties_in_put_order)
     unsigned long state = 42;
     for (size_t size = 1; size <= 80; size++) {
         struct priority_queue pq;
-        pq_init(&pq, size);
+        open_pq(&pq, size);
         long priorities[80];
         for (size_t i = 0; i < size; i++) {
             priorities[i] = (long)(next_random(&state) % 6) - 2;   /* many ties, some < 0 */
@@ -764,7 +781,7 @@ END_TEST
 START_TEST(pq_refuses_when_full_or_closed_and_drains_after_close)
 {
     struct priority_queue pq;
-    pq_init(&pq, 3);
+    open_pq(&pq, 3);
     for (long i = 0; i < 3; i++)
         ck_assert_msg(pq_put(&pq, i, 10 + i), "put into a queue with room returned false");
     ck_assert_msg(!pq_put(&pq, 5, 99), "put into a full queue returned true");
@@ -790,15 +807,15 @@ END_TEST
 START_TEST(pq_get_waits_and_looks_again_after_a_spurious_wakeup)
 {
     struct priority_queue pq;
-    pq_init(&pq, 4);
+    open_pq(&pq, 4);
     struct call get;
     start_pq_get(&get, &pq);
     ck_assert_msg(!returned_or_waiting(&get), "get from an empty priority queue returned "
                   "instead of waiting");
-    pthread_mutex_lock(&pq.lock);
-    pthread_cond_broadcast(&pq.not_empty);
+    mutex_lock(&pq.lock);
+    cond_broadcast(&pq.not_empty);
     wait_until_at_the_lock(&get);
-    pthread_mutex_unlock(&pq.lock);
+    mutex_unlock(&pq.lock);
     ck_assert_msg(!returned_or_waiting(&get), "get returned after a wake-up with nothing in "
                   "the queue: look again (while, not if)");
     ck_assert(pq_put(&pq, 3, 33));
@@ -813,7 +830,7 @@ START_TEST(pq_close_wakes_every_waiting_get)
 {
     enum { GETS = 3 };
     struct priority_queue pq;
-    pq_init(&pq, 4);
+    open_pq(&pq, 4);
     struct call gets[GETS];
     for (int i = 0; i < GETS; i++) {
         start_pq_get(&gets[i], &pq);
@@ -833,16 +850,16 @@ END_TEST
 START_TEST(pq_close_takes_the_lock)
 {
     struct priority_queue pq;
-    pq_init(&pq, 4);
+    open_pq(&pq, 4);
     struct call get, close;
     start_pq_get(&get, &pq);
     ck_assert_msg(!returned_or_waiting(&get), "get from an empty priority queue did not wait");
-    pthread_mutex_lock(&pq.lock);
+    mutex_lock(&pq.lock);
     start_pq_close(&close, &pq);
     wait_until_at_the_lock(&close);
     bool closed_meanwhile = pq.closed;   /* ours to read: we hold the lock */
     bool returned_meanwhile = returned(&close);
-    pthread_mutex_unlock(&pq.lock);
+    mutex_unlock(&pq.lock);
     finish_call(&close);
     ck_assert_msg(!closed_meanwhile, "pq_close set closed while another thread held the "
                   "queue's mutex%s: close without the lock can come between a get's check of "
@@ -892,23 +909,21 @@ START_TEST(pq_many_threads_deliver_every_item_once)
 {
     enum { TOTAL = PQ_SIDE * PQ_ITEMS };
     struct priority_queue pq;
-    pq_init(&pq, TOTAL);
+    open_pq(&pq, TOTAL);
     struct pq_worker producers[PQ_SIDE], consumers[PQ_SIDE];
     pthread_t producer_threads[PQ_SIDE], consumer_threads[PQ_SIDE];
     for (int i = 0; i < PQ_SIDE; i++) {
         producers[i] = (struct pq_worker){ .pq = &pq, .number = i };
         consumers[i] = (struct pq_worker){ .pq = &pq, .seen = calloc(TOTAL, 1) };
         ck_assert_ptr_nonnull(consumers[i].seen);
-        ck_assert_int_eq(pthread_create(&consumer_threads[i], NULL, pq_consume,
-                                        &consumers[i]), 0);
-        ck_assert_int_eq(pthread_create(&producer_threads[i], NULL, pq_produce,
-                                        &producers[i]), 0);
+        thread_create(&consumer_threads[i], pq_consume, &consumers[i]);
+        thread_create(&producer_threads[i], pq_produce, &producers[i]);
     }
     for (int i = 0; i < PQ_SIDE; i++)
-        pthread_join(producer_threads[i], NULL);
+        thread_join(producer_threads[i]);
     pq_close(&pq);
     for (int i = 0; i < PQ_SIDE; i++)
-        pthread_join(consumer_threads[i], NULL);
+        thread_join(consumer_threads[i]);
     for (int i = 0; i < PQ_SIDE; i++)
         ck_assert_msg(!producers[i].refused, "a put into a queue with room returned false");
     for (long item = 0; item < TOTAL; item++) {
@@ -983,7 +998,7 @@ START_TEST(ring_passes_every_item_in_order_between_two_threads)
     struct ring ring;
     ring_init(&ring, RING_SLOTS);
     pthread_t producer;
-    ck_assert_int_eq(pthread_create(&producer, NULL, ring_produce, &ring), 0);
+    thread_create(&producer, ring_produce, &ring);
     long expected = 0, out_of_order = 0;
     while (expected < RING_ITEMS) {
         long item;
@@ -994,7 +1009,7 @@ START_TEST(ring_passes_every_item_in_order_between_two_threads)
         out_of_order += item != expected;
         expected++;
     }
-    pthread_join(producer, NULL);
+    thread_join(producer);
     ck_assert_int_eq(out_of_order, 0);
     ring_destroy(&ring);
 }

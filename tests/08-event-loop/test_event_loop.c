@@ -16,6 +16,7 @@
 #define _GNU_SOURCE   /* pipe2, accept4 in the servers' headers' company; F_SETPIPE_SZ */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <poll.h>
 #include <pthread.h>
@@ -68,6 +69,9 @@ struct test_server {
     atomic_bool finished;
     int status;
     int error;
+    /* run_server writes a byte here as it returns, so that a test waiting for a reply wakes
+     * up at once when the server has returned and no reply can ever come. */
+    int returned[2];
 };
 
 static void *run_server(void *argument)
@@ -86,6 +90,8 @@ static void *run_server(void *argument)
     s->error = errno;
     s->status = status;
     atomic_store(&s->finished, true);
+    if (write(s->returned[1], "r", 1) != 1)
+        abort();   /* cannot happen: the pipe is empty; without the byte a test would hang */
     return NULL;
 }
 
@@ -101,6 +107,7 @@ static struct test_server *start_server(enum kind kind, long (*compute)(long n),
     if (!(s->listen_fd >= 0))
         ck_abort_msg("could not listen on 127.0.0.1");
     ck_assert_int_eq(stop_pipe_open(s->stop), 0);
+    ck_assert_int_eq(pipe2(s->returned, O_CLOEXEC), 0);
     s->port = listening_port(s->listen_fd);
     if (kind == EPOLL_WITH_POOL)
         pool_start(&s->pool, workers, 64, compute);
@@ -140,6 +147,8 @@ static void stop(struct test_server *s)
     close(s->listen_fd);
     close(s->stop[0]);
     close(s->stop[1]);
+    close(s->returned[0]);
+    close(s->returned[1]);
     free(s);
 }
 
@@ -195,13 +204,16 @@ static void send_line(int fd, const char *text)
 }
 
 /* Reads one line (newline included) into line; returns its length, or 0 at end of file. Waits
- * as long as it takes, but fails at once if the server has returned. */
+ * as long as it takes, but fails at once if the server has returned (a stub returns at once). */
 static size_t read_line(struct test_server *s, int fd, char *line, size_t size)
 {
     size_t length = 0;
     while (length + 1 < size) {
-        struct pollfd watch = { .fd = fd, .events = POLLIN };
-        if (poll(&watch, 1, 50) == 0) {
+        struct pollfd watch[2] = { { .fd = fd, .events = POLLIN },
+                                   { .fd = s->returned[0], .events = POLLIN } };
+        if (poll(watch, 2, -1) < 0 && errno != EINTR)
+            ck_abort_msg("poll: %s", strerror(errno));
+        if (watch[0].revents == 0) {
             check_running(s);
             continue;
         }
@@ -961,8 +973,14 @@ START_TEST(serve_answers_requests_in_order)
     if (!(connection_serve(c, true, NULL)))
         ck_abort_msg("connection_serve closed a good connection");
     char reply[64] = { 0 };
+    /* connection_serve sends the replies before it returns, and on a socket pair what one end
+     * sends is in the other end's buffer when send() returns: if nothing is there now, nothing
+     * will come, and there is nothing to wait for. */
     struct pollfd watch = { .fd = peer, .events = POLLIN };
-    ck_assert_int_eq(poll(&watch, 1, 1000), 1);
+    if (!(poll(&watch, 1, 0) == 1))
+        ck_abort_msg("for \"3\\nx\\n10\\n1\" the client got no reply at all: connection_serve "
+                     "must read the requests, answer them and send the replies before it "
+                     "returns");
     ssize_t got = read(peer, reply, sizeof reply - 1);
     if (!(got > 0 && strncmp(reply, "2\nerror:", 8) == 0 && strstr(reply, "\n55\n")))
         ck_abort_msg("for \"3\\nx\\n10\\n1\" the client got \"%s\"", reply);
@@ -1159,13 +1177,56 @@ static void note_resumed(struct connection *c, void *context)
     r->count++;
 }
 
-/* Waits until the pool's wake fd says results are there, then collects them. */
+/* The threads of this process, as the kernel counts them: a thread that has returned is no
+ * longer counted, joined or not. */
+static int threads_in_process(void)
+{
+    FILE *status = fopen("/proc/self/status", "r");
+    if (status == NULL)
+        ck_abort_msg("/proc/self/status: %s", strerror(errno));
+    char line[256];
+    int threads = -1;
+    while (fgets(line, sizeof line, status) != NULL)
+        if (sscanf(line, "Threads: %d", &threads) == 1)
+            break;
+    fclose(status);
+    if (!(threads > 0))
+        ck_abort_msg("/proc/self/status says nothing of this process's threads");
+    return threads;
+}
+
+/* The threads there were before the test started its pool. Once the count is back down to
+ * it, every worker has returned, and what only a worker does (take a job, write the wake fd)
+ * will never happen: the test can fail at once instead of waiting out its bound, which is
+ * what a stub's workers, returning at once, would otherwise cost. (Under ThreadSanitizer,
+ * whose own thread may start with the first worker, the count stays above it, and a test
+ * waits out its bound as before.) */
+static int threads_before_pool;
+
+static void start_watched_pool(struct pool *pool, unsigned workers, size_t capacity,
+                               long (*compute)(long n))
+{
+    threads_before_pool = threads_in_process();
+    pool_start(pool, workers, capacity, compute);
+}
+
+static bool every_worker_has_returned(void)
+{
+    return threads_in_process() <= threads_before_pool;
+}
+
+/* Waits until the pool's wake fd says results are there, then collects them. The pool must
+ * have been started by start_watched_pool. */
 static size_t wait_and_collect(struct pool *pool, struct resumed *r)
 {
     struct pollfd watch = { .fd = pool_wake_fd(pool), .events = POLLIN };
     for (int tries = 0; tries < 60; tries++) {   /* 3 s: the job itself takes microseconds */
         if (poll(&watch, 1, 50) == 1)
             return pool_collect(pool, note_resumed, r);
+        /* Looked at again after the workers are known to be gone: the last may have written
+         * the wake fd just before it returned. */
+        if (every_worker_has_returned() && poll(&watch, 1, 0) == 0)
+            break;
     }
     ck_abort_msg("the pool's wake fd never became readable: a worker that finishes a job must "
                  "write to the eventfd, or the loop sleeps on");
@@ -1175,7 +1236,7 @@ static size_t wait_and_collect(struct pool *pool, struct resumed *r)
 START_TEST(pool_computes_and_wakes_the_loop)
 {
     struct pool pool;
-    pool_start(&pool, 1, 16, fib);
+    start_watched_pool(&pool, 1, 16, fib);
     struct connection c;
     connection_init(&c, -1, 1);
     ck_assert(pool_submit(&pool, &c, 20));
@@ -1200,7 +1261,7 @@ END_TEST
 START_TEST(pool_collects_every_job)
 {
     struct pool pool;
-    pool_start(&pool, 2, 64, fib);
+    start_watched_pool(&pool, 2, 64, fib);
     static struct connection clients[50];
     for (int k = 0; k < 50; k++) {
         connection_init(&clients[k], -1, k);
@@ -1354,7 +1415,7 @@ static void note_whether_woken(void)
 START_TEST(pool_puts_the_result_before_waking_the_loop)
 {
     struct pool *pool = rival_memory(sizeof *pool);
-    pool_start(pool, 1, 16, gated);
+    start_watched_pool(pool, 1, 16, gated);
     struct connection c;
     connection_init(&c, -1, 1);
     ck_assert(pool_submit(pool, &c, 44));
@@ -1365,6 +1426,9 @@ START_TEST(pool_puts_the_result_before_waking_the_loop)
         pthread_mutex_unlock(&gate_lock);
         if (waiting > 0)
             break;
+        if (every_worker_has_returned())
+            ck_abort_msg("no worker took the job from the `todo` queue: the worker has "
+                         "returned, and only a worker takes jobs");
         if (!(naps < 200))   /* a worker takes a job in microseconds: a second is plenty */
             ck_abort_msg("no worker took the job from the `todo` queue in a second");
         nap_ms(5);

@@ -12,18 +12,8 @@ cd "$top" || exit 1
 work=$top/build/check-edition
 rm -rf "$work"
 mkdir -p "$work"
-failed=0
-check() {
-    description=$1
-    shift
-    if "$@" >"$work/step.log" 2>&1; then
-        echo "ok   edition: $description"
-    else
-        echo "FAIL edition: $description"
-        sed 's/^/    /' "$work/step.log" | tail -n 30
-        failed=$((failed + 1))
-    fi
-}
+piece=edition
+. "$top/tests/check-steps.sh"
 
 check "make release writes it, and answer-free.sh finds no solution line in it" \
     make --no-print-directory release DEST="$work/edition"

@@ -17,18 +17,8 @@ work=$top/build/check-platforms
 rm -rf "$work"
 mkdir -p "$work/submission/lessons/$lesson"
 cp "solutions/$lesson/counter.c" "$work/submission/lessons/$lesson/"
-failed=0
-check() {
-    description=$1
-    shift
-    if "$@" >"$work/step.log" 2>&1; then
-        echo "ok   platforms: $description"
-    else
-        echo "FAIL platforms: $description"
-        sed 's/^/    /' "$work/step.log" | tail -n 30
-        failed=$((failed + 1))
-    fi
-}
+piece=platforms
+. "$top/tests/check-steps.sh"
 same_points() {   # same_points A B: equal to the hundredth, as make check prints them
     awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; exit !(d < 0.005 && d > -0.005) }' ||
         { echo "points differ: $1 and $2"; return 1; }

@@ -18,18 +18,9 @@ cd "$top" || exit 1
 work=$top/build/check-loop
 rm -rf "$work"
 mkdir -p "$work"
-failed=0
-check() {
-    description=$1
-    shift
-    if "$@" >"$work/step.log" 2>&1; then
-        echo "ok   loop: $description"
-    else
-        echo "FAIL loop: $description"
-        sed 's/^/    /' "$work/step.log" | tail -n 40
-        failed=$((failed + 1))
-    fi
-}
+piece=loop
+check_lines=40
+. "$top/tests/check-steps.sh"
 
 edition=$work/edition
 lesson=$edition/lessons/03-locks
@@ -73,12 +64,13 @@ watch_session() {
     saves bank.c &&
     waits_for "$out" "Exercise 2 is done" &&
     waits_for "$out" "exercise 1 done, 2 done, 3 not started" &&
-    waits_for "$out" "03-locks, exercise 3: 0 of 4 tests passed" || { kill "$watcher"; return 1; }
+    waits_for "$out" "03-locks, exercise 3: 0 of 4 tests passed" ||
+        { pkill -TERM -f "$edition/common/watch.sh"; wait "$watcher"; return 1; }
     # Where a terminal sends SIGINT to every process, a script sends SIGTERM: the same stop.
-    pkill -TERM -f "common/watch.sh lessons 03-locks" 2>/dev/null
+    pkill -TERM -f "$edition/common/watch.sh" 2>/dev/null
     wait "$watcher"
     waits_for "$out" "make watch: stopped." &&
-    ! pgrep -f "common/watch.sh lessons 03-locks" >/dev/null &&
+    ! pgrep -f "$edition/common/watch.sh" >/dev/null &&
     ! pgrep -f "inotifywait.*$edition" >/dev/null
 }
 check "make watch follows the saves through exercises 1 and 2 (inotifywait)" watch_session no

@@ -22,9 +22,12 @@
 
 #include "kit_check.h"
 #include "queue.h"
+#include "sync.h"
 #include "../thread_watch.h"   /* the visible tests' helper, one folder up */
 
-/* Where a thread is sleeping: thread_watch.h, as in the visible tests. */
+/* Where a thread is sleeping: thread_watch.h, as in the visible tests. Threads are made and
+ * joined with sync.h's wrappers, and the queue's lock taken with mutex_lock, so that the kit's
+ * deadlock watchdog knows them all (as in the visible tests). */
 
 /* ---- Threads that make one call each ----------------------------------------------------- */
 
@@ -60,7 +63,7 @@ static void start_call(struct call *call, bool put, struct queue *queue, long it
     call->result = false;
     atomic_init(&call->tid, 0);
     atomic_init(&call->returned, false);
-    ck_assert_int_eq(pthread_create(&call->thread, NULL, make_call, call), 0);
+    thread_create(&call->thread, make_call, call);
     while (atomic_load(&call->tid) == 0)
         sched_yield();
 }
@@ -93,10 +96,8 @@ static bool returned_or_waiting(struct call *call)
     }
 }
 
-static void finish_call(struct call *call)
-{
-    pthread_join(call->thread, NULL);
-}
+/* Joins the call's thread; a macro, so that a deadlock report names the test's own line. */
+#define finish_call(call) thread_join((call)->thread)
 
 /* ---- exercise 1 hidden: every put wakes a getter ----------------------------------------- */
 
@@ -116,18 +117,18 @@ START_TEST(put_into_a_queue_holding_items_wakes_a_waiting_get)
         ck_assert_msg(!returned_or_waiting(&gets[i]), "get from an empty, open queue returned "
                       "(%s) instead of waiting for an item", gets[i].result ? "true" : "false");
     }
-    pthread_mutex_lock(&queue.lock);
+    mutex_lock(&queue.lock);
     start_call(&put, true, &queue, 2);
     while (!returned(&put) && !at_the_lock(&put))
         sched_yield();
     queue_append_locked(&queue, 1);           /* the first producer's put... */
-    pthread_cond_signal(&queue.not_empty);    /* ...and its signal */
+    cond_signal(&queue.not_empty);    /* ...and its signal */
     while (!at_the_lock(&gets[0]) && !at_the_lock(&gets[1]) && !returned(&gets[0]) &&
            !returned(&gets[1]))
         sched_yield();
     struct call *woken = at_the_lock(&gets[0]) || returned(&gets[0]) ? &gets[0] : &gets[1];
     struct call *other = woken == &gets[0] ? &gets[1] : &gets[0];
-    pthread_mutex_unlock(&queue.lock);
+    mutex_unlock(&queue.lock);
 
     finish_call(&put);
     ck_assert_msg(put.result, "put into an open queue with room returned false");
