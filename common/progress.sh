@@ -25,32 +25,34 @@ esac
 impl=$1
 shift
 live=""
-[ "$mode" = bar ] || [ "$mode" = next ] && live=${2:-}
 reports="$top/build/reports/$impl"
 mkdir -p "$reports"
 
-# ---- Results brought up to date -------------------------------------------------------------
-stale=""
-[ "$mode" = bar ] || [ "$mode" = next ] && set -- "$1"   # the lesson; no grading
-[ "$mode" = bar ] || [ "$mode" = next ] || for lesson in "$@"; do
-    if [ ! -f "$reports/$lesson.results" ] ||
-       [ "$(cat "$reports/$lesson.inputs" 2>/dev/null)" != \
-         "$(sh "$top/common/fingerprint.sh" "$impl" "$lesson")" ]; then
-        stale="$stale $lesson"
+# ---- Results brought up to date (--bar and --next only read them) ---------------------------
+if [ "$mode" = bar ] || [ "$mode" = next ]; then
+    live=${2:-}
+    set -- "$1"
+else
+    stale=""
+    for lesson in "$@"; do
+        if [ ! -f "$reports/$lesson.results" ] ||
+           [ "$(cat "$reports/$lesson.inputs" 2>/dev/null)" != \
+             "$(sh "$top/common/fingerprint.sh" "$impl" "$lesson")" ]; then
+            stale="$stale $lesson"
+        fi
+    done
+    if [ -n "$stale" ]; then
+        [ "$mode" = table ] && echo "Grading again what changed since its last results:$stale"
+        # Exactly as `make check` grades, whatever this shell was asked to leave out.
+        env -u KIT_EXERCISE -u KIT_TEST -u SANITIZE sh "$top/common/grade.sh" "$impl" $stale \
+            >"$reports/progress.log" 2>&1
     fi
-done
-if [ -n "$stale" ]; then
-    [ "$mode" = table ] && echo "Grading again what changed since its last results:$stale"
-    # Exactly as `make check` grades, whatever this shell was asked to leave out.
-    env -u KIT_EXERCISE -u KIT_TEST -u SANITIZE sh "$top/common/grade.sh" "$impl" $stale \
-        >"$reports/progress.log" 2>&1
+    # Every lesson's exercises scored from its latest results, by the kit's one piece of code
+    # that turns results into points; this also makes summary.json whole again.
+    # shellcheck disable=SC2046
+    sh "$top/common/scores.sh" "$reports" "$impl" $(cd "$top/lessons" && ls -d [0-9][0-9]-*) \
+        >/dev/null
 fi
-# Every lesson's exercises scored from its latest results, by the kit's one piece of code that
-# turns results into points; this also makes summary.json whole again.
-all_lessons=$(cd "$top/lessons" && ls -d [0-9][0-9]-* )
-# shellcheck disable=SC2086
-[ "$mode" = bar ] || [ "$mode" = next ] || \
-    sh "$top/common/scores.sh" "$reports" "$impl" $all_lessons >/dev/null
 [ "$mode" = update ] && exit 0
 
 # ---- Started: changed since handed out --------------------------------------------------------

@@ -95,7 +95,7 @@ while :; do
     clear_screen
     if [ -z "$exercise" ]; then
         echo "make watch: every exercise of $lesson is done."
-        sh "$top/common/progress.sh" --bar "$impl" "$lesson"
+        sh "$top/common/progress.sh" --bar "$impl" "$lesson" "$live"
         echo
         echo "Watching for changes (Ctrl-C ends)."
         wait_for_change "$before"
