@@ -162,11 +162,13 @@ START_TEST(round_robin_covers_every_item_once)
 }
 END_TEST
 
+/* Eight workers fighting over one counter. The two classic wrong versions (a load then a
+ * store; a look at the counter before the number is taken) are caught on every run by the
+ * rival tests below, so one round is enough here: more rounds only made the student wait. */
 START_TEST(dynamic_covers_every_item_once_under_contention)
 {
     check_split_everywhere(SPLIT_DYNAMIC);
-    for (int round = 0; round < 5; round++)
-        check_every_item_once(SPLIT_DYNAMIC, 100000, 8);
+    check_every_item_once(SPLIT_DYNAMIC, 100000, 8);
 }
 END_TEST
 
