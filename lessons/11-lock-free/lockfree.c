@@ -713,13 +713,14 @@ static void bench(const struct options *options)
 /* ---- The traced run ---------------------------------------------------------------------- */
 
 #define TRACED_THREADS 3
-#define TRACED_ROUNDS 3
+#define TRACED_ROUNDS 2
 
 static struct tagged_stack traced_stack;
 static struct tagged_node traced_nodes[TRACED_THREADS];
 
-/* Takes a node, works with it a moment, puts it back; the tracer draws an arrow from each
- * push to the pop that took the same node. */
+/* Takes a node (waiting while there is none), uses it, puts it back, then does other work for
+ * a while: so the node goes to whoever is waiting. The tracer draws an arrow from each push to
+ * the pop that took the same node. */
 static void *take_and_give_back(void *arg)
 {
     struct start_line *start = arg;
@@ -727,9 +728,10 @@ static void *take_and_give_back(void *arg)
     for (int round = 0; round < TRACED_ROUNDS; round++) {
         uint32_t index;
         if (!tagged_pop(&traced_stack, &index)) {
-            trace_note("empty");
-            sched_yield();
-            continue;
+            trace_begin_waiting("stack empty: retry every ms");
+            while (!tagged_pop(&traced_stack, &index))
+                sleep_ms(1);
+            trace_end();
         }
         trace_event(TRACE_GET, &traced_stack, index);
         trace_begin("use node %u", index);
@@ -737,7 +739,9 @@ static void *take_and_give_back(void *arg)
         trace_end();
         tagged_push(&traced_stack, index);
         trace_event(TRACE_PUT, &traced_stack, index);
-        sched_yield();
+        trace_begin_waiting("other work");
+        sleep_ms(3);
+        trace_end();
     }
     return NULL;
 }
@@ -755,7 +759,7 @@ static int traced_run(const struct options *options)
         tagged_push(&traced_stack, i);
         trace_event(TRACE_PUT, &traced_stack, i);
     }
-    trace_note("2 nodes, 3 threads: someone finds the stack empty");
+    trace_note("2 nodes, 3 threads");
     struct start_line start = { 0, TRACED_THREADS };
     pthread_t threads[TRACED_THREADS];
     for (int t = 0; t < TRACED_THREADS; t++)
