@@ -65,8 +65,8 @@ static bool same_pair(const struct memo *memo, const struct tried_pair *pair, ui
                       const struct sequential_stack *stack)
 {
     return pair->placed == placed && pair->depth == stack->depth &&
-           memcmp(&memo->arena[pair->values], stack->values,
-                  (size_t)stack->depth * sizeof stack->values[0]) == 0;
+           (stack->depth == 0 || memcmp(&memo->arena[pair->values], stack->values,
+                                        (size_t)stack->depth * sizeof stack->values[0]) == 0);
 }
 
 static int grow(struct memo *memo);
@@ -91,8 +91,9 @@ static int tried_before(struct memo *memo, uint64_t placed, const struct sequent
         memo->arena = arena;
         memo->arena_capacity = capacity;
     }
-    memcpy(&memo->arena[memo->arena_used], stack->values,
-           (size_t)stack->depth * sizeof stack->values[0]);
+    if (stack->depth > 0)   /* an empty stack stores nothing (and the arena may be NULL) */
+        memcpy(&memo->arena[memo->arena_used], stack->values,
+               (size_t)stack->depth * sizeof stack->values[0]);
     memo->table[slot] = (struct tried_pair){ placed, stack->depth, memo->arena_used };
     memo->arena_used += (size_t)stack->depth;
     memo->used++;
@@ -113,8 +114,9 @@ static int grow(struct memo *memo)
         if (pair->depth < 0)
             continue;
         struct sequential_stack stack = { .depth = pair->depth };
-        memcpy(stack.values, &memo->arena[pair->values],
-               (size_t)pair->depth * sizeof stack.values[0]);
+        if (pair->depth > 0)
+            memcpy(stack.values, &memo->arena[pair->values],
+                   (size_t)pair->depth * sizeof stack.values[0]);
         size_t slot = (size_t)hash_pair(pair->placed, &stack) & (capacity - 1);
         while (table[slot].depth >= 0)
             slot = (slot + 1) & (capacity - 1);
