@@ -77,13 +77,16 @@ static void history_line(struct history *history, char *text, size_t size)
     }
 }
 
-/* Fails the test if the history is not linearizable, with the history and why. */
-static void check_history(struct history *history, const char *what)
+/* Whether the history is linearizable. If not, `verdict` gets it in one line with the checker's
+ * reason, and the test's output (its log) the history drawn as a table. */
+static bool judge_history(struct history *history, const char *what, char *verdict,
+                          size_t size)
 {
     struct linearization result;
     ck_assert_msg(check_linearizable(history, &result) == 0, "the checker ran out of memory");
+    verdict[0] = '\0';
     if (result.linearizable)
-        return;
+        return true;
     static char operations[8192], why[8192];
     history_line(history, operations, sizeof operations);
     FILE *out = fmemopen(why, sizeof why, "w");
@@ -93,8 +96,17 @@ static void check_history(struct history *history, const char *what)
     printf("%s: a history that no sequential stack could give:\n", what);
     history_print(history, stdout, "  ");
     printf("%s", why);
-    ck_abort_msg("%s: the history is not linearizable: %s. The checker: %s", what, operations,
-                 why);
+    snprintf(verdict, size, "the history is not linearizable: %s. The checker: %s", operations,
+             why);
+    return false;
+}
+
+/* Fails the test if the history is not linearizable, with the history and why. */
+static void check_history(struct history *history, const char *what)
+{
+    static char verdict[16384];
+    if (!judge_history(history, what, verdict, sizeof verdict))
+        ck_abort_msg("%s: %s", what, verdict);
 }
 
 static void add(struct history *history, int thread, enum stack_operation kind, long value,
@@ -1171,16 +1183,19 @@ START_TEST(tagged_survives_aba)
     char text[128];
     values_text(values, count, text, sizeof text);
     long rival_kept = rival_steps[1].value;
+    static char verdict[16384];
+    bool linearizable = judge_history(&rival_history, "ABA", verdict, sizeof verdict);
     ck_assert_msg(!(count > 0 && values[0] == rival_kept),
                   "ABA: the stack held 3 2 1; your pop read top 3 and its next 2; meanwhile "
                   "another thread popped 3, popped 2 and pushed 3 back; your pop's "
                   "compare-and-swap then succeeded, and the stack held%s: node 2 is in the "
                   "stack and held by the other thread at once. The tag must change with every "
-                  "swing, so that the paused compare-and-swap fails", text);
+                  "swing, so that the paused compare-and-swap fails. In the run's history (T2 "
+                  "is the other thread), %s", text, verdict);
     ck_assert_msg(nodes[index].value == 3 && count == 1 && values[0] == 1,
                   "after the other thread's pop, pop and push, your pop returned %ld and the "
                   "stack held%s, not 3 and 1", nodes[index].value, text);
-    check_history(&rival_history, "ABA");
+    ck_assert_msg(linearizable, "ABA: %s", verdict);
 }
 END_TEST
 
