@@ -728,7 +728,7 @@ static void *take_and_give_back(void *arg)
     for (int round = 0; round < TRACED_ROUNDS; round++) {
         uint32_t index;
         if (!tagged_pop(&traced_stack, &index)) {
-            trace_begin_waiting("stack empty: retry every ms");
+            trace_begin_waiting("stack empty");
             while (!tagged_pop(&traced_stack, &index))
                 sleep_ms(1);
             trace_end();
@@ -739,9 +739,7 @@ static void *take_and_give_back(void *arg)
         trace_end();
         tagged_push(&traced_stack, index);
         trace_event(TRACE_PUT, &traced_stack, index);
-        trace_begin_waiting("other work");
-        sleep_ms(3);
-        trace_end();
+        sleep_ms(3);   /* other work (not drawn, to keep the diagram narrow) */
     }
     return NULL;
 }
@@ -759,7 +757,6 @@ static int traced_run(const struct options *options)
         tagged_push(&traced_stack, i);
         trace_event(TRACE_PUT, &traced_stack, i);
     }
-    trace_note("2 nodes, 3 threads");
     struct start_line start = { 0, TRACED_THREADS };
     pthread_t threads[TRACED_THREADS];
     for (int t = 0; t < TRACED_THREADS; t++)
