@@ -238,18 +238,22 @@ grade_lesson() {
         "$(echo "$(date +%s.%N) $lesson_started" | awk '{ printf "%.1f", $1 - $2 }')"
 }
 
-# One lesson of several graded side by side (below): its lines only, no score yet.
+# One lesson of several graded side by side (below): its lines only, no score yet, kept and
+# printed whole when it is done, so that two lessons' lines never mix.
 if [ "${KIT_GRADE_PART:-}" = yes ]; then
-    grade_lesson "$1"
+    grade_lesson "$1" >"$reports/$1.console" 2>&1
+    cat "$reports/$1.console"
+    rm -f "$reports/$1.console"
     exit 0
 fi
 
 echo "Grading $impl/${SANITIZE:+ built with -fsanitize=$SANITIZE}$([ "$race_check" = yes ] && echo ", also built with ThreadSanitizer for races"):"
-# Lessons are graded side by side, KIT_GRADE_JOBS at a time (one per core by default): much of
-# a suite's time is its threads waiting, and lessons share nothing but the machine. Each
-# lesson's lines are printed whole, in the order asked. One lesson at a time when a single
-# one, one exercise or one test is asked for (its lines then come as they are made), and in
-# the class grader's sandboxes (KIT_RESULTS_FD), which grade students side by side instead.
+# Lessons are graded side by side, KIT_GRADE_JOBS at a time (one per core by default), as the
+# self-test checks them: much of a suite's time is its threads waiting, and lessons share
+# nothing but the machine. Each lesson's lines come whole, as it finishes, ending with its
+# "graded in" line. One lesson at a time when a single one, one exercise or one test is asked
+# for (its lines then come as they are made), and in the class grader's sandboxes
+# (KIT_RESULTS_FD), which grade students side by side instead.
 jobs=${KIT_GRADE_JOBS:-$(nproc 2>/dev/null || echo 1)}
 case "$jobs" in ''|*[!0-9]*|0) jobs=1 ;; esac
 [ -n "${KIT_RESULTS_FD:-}" ] && jobs=1
@@ -258,28 +262,7 @@ if [ "$jobs" -eq 1 ] || [ "$#" -eq 1 ] || [ -n "$only" ]; then
         grade_lesson "$lesson"
     done
 else
-    for lesson in "$@"; do rm -f "$reports/$lesson.console" "$reports/$lesson.graded"; done
-    rm -f "$reports/graders.done"
-    # xargs runs at most `jobs` lessons at once, each writing its lines to LESSON.console and
-    # then LESSON.graded; meanwhile a printer in the background shows them in order, each once
-    # it is graded. xargs runs in the foreground, so that Ctrl-C stops the lessons with it;
-    # the printer (which a shell makes deaf to Ctrl-C) then ends with this shell.
-    ( for lesson in "$@"; do
-          while [ ! -f "$reports/$lesson.graded" ] && [ ! -f "$reports/graders.done" ]; do
-              kill -0 "$$" 2>/dev/null || exit 130
-              sleep 0.2
-          done
-          cat "$reports/$lesson.console" 2>/dev/null
-          rm -f "$reports/$lesson.console" "$reports/$lesson.graded"
-      done ) &
-    printer=$!
-    printf '%s\n' "$@" |
-        KIT_GRADE_PART=yes xargs -P "$jobs" -I LESSON sh -c \
-            'sh "$0" "$1" "$2" >"$3/$2.console" 2>&1; : >"$3/$2.graded"' \
-            "$0" "$impl" LESSON "$reports"
-    : >"$reports/graders.done"
-    wait "$printer"
-    rm -f "$reports/graders.done"
+    printf '%s\n' "$@" | KIT_GRADE_PART=yes xargs -P "$jobs" -n 1 sh "$0" "$impl"
 fi
 
 echo
