@@ -114,6 +114,13 @@ double kit_scaled_seconds(double seconds)
     return end != text && *end == '\0' && multiplier > 0 ? seconds * multiplier : seconds;
 }
 
+long kit_rounds(long rounds)
+{
+    if (!race_reports_built_in())
+        return rounds;
+    return rounds >= 10 ? rounds / 10 : 1;
+}
+
 /* Turns Check's terse reasons into what a student should look at. */
 static const char *explain(const char *message, char *buffer, size_t size)
 {

@@ -48,4 +48,11 @@ TCase *kit_tcase(const char *name, int timeout_seconds);
  * on a slow machine gives these waits three times longer too. */
 double kit_scaled_seconds(double seconds);
 
+/* How many times a stress test repeats its contended work: `rounds` in a plain build, and a
+ * tenth of it (at least 1) built with ThreadSanitizer. The plain run needs many rounds, since a
+ * race must happen to lose an update; ThreadSanitizer reports a race from one pair of unordered
+ * accesses whether or not it lost anything, and makes every access and every thread about ten
+ * times dearer. So grading's race run (common/grade.sh) costs about what the plain run does. */
+long kit_rounds(long rounds);
+
 #endif

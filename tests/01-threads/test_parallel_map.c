@@ -282,7 +282,7 @@ START_TEST(threads_each_get_their_own_block)
 {
     size_t count = 64;
     long *inputs = numbers_up_to(count);
-    for (int round = 0; round < 200; round++) {
+    for (int round = 0; round < kit_rounds(200); round++) {
         long *results = filled(count, -1);
         expect_success(map_with_threads(square_plus_one, inputs, results, count, 8),
                        "map_with_threads", count, 8);

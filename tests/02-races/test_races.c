@@ -171,7 +171,7 @@ static void *hammer_counter(void *arg)
 {
     struct hammer *work = arg;
     pass_gate(work->gate);
-    for (long i = 0; i < HAMMER_INCREMENTS; i++)
+    for (long i = 0; i < kit_rounds(HAMMER_INCREMENTS); i++)
         counter_add_atomic(work->counter);
     return NULL;
 }
@@ -197,11 +197,12 @@ START_TEST(atomic_counter_loses_nothing_under_contention)
             ck_assert_int_eq(pthread_create(&threads[t], NULL, hammer_counter, &work), 0);
         for (int t = 0; t < HAMMER_THREADS; t++)
             pthread_join(threads[t], NULL);
-        long expected = (long)HAMMER_THREADS * HAMMER_INCREMENTS;
+        long increments = kit_rounds(HAMMER_INCREMENTS);
+        long expected = HAMMER_THREADS * increments;
         ck_assert_msg(atomic_load(&counter) == expected,
-                      "round %d: %d threads x %d increments gave %ld, %ld lost: is the "
+                      "round %d: %d threads x %ld increments gave %ld, %ld lost: is the "
                       "increment one indivisible step?", round, HAMMER_THREADS,
-                      HAMMER_INCREMENTS, atomic_load(&counter), expected - atomic_load(&counter));
+                      increments, atomic_load(&counter), expected - atomic_load(&counter));
     }
 }
 END_TEST
@@ -292,7 +293,7 @@ END_TEST
 START_TEST(withdraw_balances_under_contention)
 {
     enum { THREADS = 8 };
-    for (int round = 0; round < 200; round++) {
+    for (int round = 0; round < kit_rounds(200); round++) {
         struct account account;
         account_init(&account, 50);
         struct gate gate = { 0, THREADS };

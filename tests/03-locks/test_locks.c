@@ -138,7 +138,7 @@ static void *add_many_ones(void *arg)
 {
     struct adder *me = arg;
     line_up(me->start);
-    for (long i = 0; i < ADDS_EACH; i++)
+    for (long i = 0; i < kit_rounds(ADDS_EACH); i++)
         counter_add(me->counter, 1);
     return NULL;
 }
@@ -158,10 +158,11 @@ START_TEST(counter_keeps_every_increment_of_many_threads)
             thread_join(adders[k].thread);
         long count = counter_read(&counter);
         counter_destroy(&counter);
-        ck_assert_msg(count == (long)ADDERS * ADDS_EACH,
-                      "%d threads added 1 each %d times, but the counter reads %ld: %ld "
+        long adds = kit_rounds(ADDS_EACH);
+        ck_assert_msg(count == ADDERS * adds,
+                      "%d threads added 1 each %ld times, but the counter reads %ld: %ld "
                       "increments were lost (hold the lock while you read and write value)",
-                      ADDERS, ADDS_EACH, count, (long)ADDERS * ADDS_EACH - count);
+                      ADDERS, adds, count, ADDERS * adds - count);
     }
 }
 END_TEST
@@ -315,7 +316,7 @@ static void *make_random_transfers(void *arg)
 {
     struct teller *me = arg;
     line_up(me->start);
-    for (long i = 0; i < TRANSFERS_EACH; i++) {
+    for (long i = 0; i < kit_rounds(TRANSFERS_EACH); i++) {
         size_t from = next_random(&me->random) % BANK_ACCOUNTS;
         size_t to = (from + 1 + next_random(&me->random) % (BANK_ACCOUNTS - 1)) % BANK_ACCOUNTS;
         long amount = 1 + (long)(next_random(&me->random) % 300);
@@ -376,8 +377,8 @@ START_TEST(transfers_conserve_the_total)
     }
     thread_join(auditor.thread);
 
-    ck_assert_msg(failed == 0, "%ld of %d transfers between valid accounts returned -1", failed,
-                  TELLERS * TRANSFERS_EACH);
+    ck_assert_msg(failed == 0, "%ld of %ld transfers between valid accounts returned -1", failed,
+                  TELLERS * kit_rounds(TRANSFERS_EACH));
     ck_assert_msg(moved > 0, "no transfer moved any money");
     long total = 0;
     for (size_t i = 0; i < bank.count; i++) {
@@ -632,7 +633,7 @@ static void *enter_many_times(void *arg)
 {
     struct exclusion_check *check = arg;
     line_up(&check->start);
-    for (long i = 0; i < ENTRIES_EACH; i++) {
+    for (long i = 0; i < kit_rounds(ENTRIES_EACH); i++) {
         check->kind->lock(&check->lock);
         if (atomic_fetch_add_explicit(&check->inside, 1, memory_order_relaxed) != 0)
             atomic_fetch_add_explicit(&check->overlaps, 1, memory_order_relaxed);
@@ -644,10 +645,10 @@ static void *enter_many_times(void *arg)
     return NULL;
 }
 
-/* Four threads, lined up, each entering 250000 times: never two inside at once. A lock that
- * tests and sets in two steps lets two threads in only when both see it free in the same few
- * nanoseconds, so it takes many hand-overs to catch: fewer than a million, and it slips through
- * now and then on some processors. */
+/* Four threads, lined up, each entering 250000 times (in the plain run, see kit_rounds):
+ * never two inside at once. A lock that tests and sets in two steps lets two threads in only
+ * when both see it free in the same few nanoseconds, so it takes many hand-overs to catch:
+ * fewer than a million, and it slips through now and then on some processors. */
 static void check_mutual_exclusion(const struct spinlock_kind *kind)
 {
     static struct exclusion_check check = { .start = LINE_UP(SPINNERS) };
@@ -659,7 +660,7 @@ static void check_mutual_exclusion(const struct spinlock_kind *kind)
     for (int k = 0; k < SPINNERS; k++)
         thread_join(threads[k]);
     long overlaps = atomic_load(&check.overlaps);
-    long entries = (long)SPINNERS * ENTRIES_EACH;
+    long entries = SPINNERS * kit_rounds(ENTRIES_EACH);
     ck_assert_msg(overlaps == 0 && check.count == entries,
                   "%d threads took the %s lock %ld times in all: %ld times a thread got in "
                   "while another was inside, and the count they guarded is %ld, not %ld. "

@@ -311,7 +311,7 @@ struct locker {
 static void *lock_many_times(void *arg)
 {
     struct locker *l = arg;
-    for (int i = 0; i < LOCKER_ROUNDS; i++) {
+    for (int i = 0; i < kit_rounds(LOCKER_ROUNDS); i++) {
         semaphore_wait(l->s);
         int now = atomic_fetch_add(l->inside, 1) + 1;
         if (now > atomic_load(l->most_inside))
@@ -339,9 +339,10 @@ START_TEST(semaphore_at_one_excludes_under_contention)
         thread_create(&threads[t], lock_many_times, &l);
     for (int t = 0; t < LOCKERS; t++)
         thread_join(threads[t]);
-    ck_assert_msg(atomic_load(&most_inside) == 1 && total == (long)LOCKERS * LOCKER_ROUNDS,
+    long expected = LOCKERS * kit_rounds(LOCKER_ROUNDS);
+    ck_assert_msg(atomic_load(&most_inside) == 1 && total == expected,
                   "a semaphore at 1 let %d threads in at once; total %ld of %ld",
-                  atomic_load(&most_inside), total, (long)LOCKERS * LOCKER_ROUNDS);
+                  atomic_load(&most_inside), total, expected);
     ck_assert_msg(s.count == 1 && s.waiting == 0, "at the end: count %ld (1 is right), "
                   "waiting %ld", s.count, s.waiting);
     semaphore_destroy(&s);
@@ -606,7 +607,7 @@ static long quick_job(long x)
 
 START_TEST(bounded_never_lets_more_than_limit_in)
 {
-    for (int round = 0; round < 100; round++) {
+    for (int round = 0; round < kit_rounds(100); round++) {
         long inputs[12], results[12];
         for (int i = 0; i < 12; i++)
             inputs[i] = i;
@@ -716,7 +717,7 @@ static void check_rounds(int threads, int rounds)
     barrier_init(&r.barrier, threads);
     name_barrier(&r.barrier);
     r.threads = threads;
-    r.rounds = rounds;
+    r.rounds = (int)kit_rounds(rounds);
     atomic_store(&r.early, 0);
     atomic_store(&r.ahead, 0);
     atomic_store(&r.done, 0);

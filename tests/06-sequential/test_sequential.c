@@ -379,9 +379,9 @@ END_TEST
 
 START_TEST(chain_steps_in_order_fifty_times)
 {
-    for (int run = 0; run < 50; run++)
+    for (int run = 0; run < kit_rounds(50); run++)
         check_chain(8, (uint64_t)run, false, 0);
-    check_chain(MAX_STEPS, 1, false, 0);
+    check_chain(kit_rounds(MAX_STEPS), 1, false, 0);
 }
 END_TEST
 

@@ -627,18 +627,19 @@ static void *take_all(void *unused)
 
 START_TEST(take_next_gives_each_image_once_under_contention)
 {
+    int images = (int)kit_rounds(CONTENDED_IMAGES);
     for (int round = 0; round < 2; round++) {
-        shared_index_init(&contended, CONTENDED_IMAGES);
-        for (int i = 0; i < CONTENDED_IMAGES; i++)
+        shared_index_init(&contended, (size_t)images);
+        for (int i = 0; i < images; i++)
             atomic_store(&taken_times[i], 0);
         pthread_t threads[CONTENDERS];
         for (int t = 0; t < CONTENDERS; t++)
             thread_create(&threads[t], take_all, NULL);
         for (int t = 0; t < CONTENDERS; t++)
             thread_join(threads[t]);
-        for (int i = 0; i < CONTENDED_IMAGES; i++)
+        for (int i = 0; i < images; i++)
             ck_assert_msg(atomic_load(&taken_times[i]) == 1, "%d threads taking %d images: "
-                          "image %d was taken %d times", CONTENDERS, CONTENDED_IMAGES, i,
+                          "image %d was taken %d times", CONTENDERS, images, i,
                           atomic_load(&taken_times[i]));
     }
 }

@@ -119,7 +119,7 @@ static void check_split_everywhere(enum split split)
         for (unsigned workers = 1; workers <= 9; workers++)
             check_every_item_once(split, count, workers);
     check_every_item_once(split, 3, 16);         /* more workers than items */
-    check_every_item_once(split, 100003, 7);     /* uneven */
+    check_every_item_once(split, kit_rounds(100003), 7);     /* uneven */
 }
 
 START_TEST(blocks_cover_every_item_once)
@@ -168,7 +168,7 @@ END_TEST
 START_TEST(dynamic_covers_every_item_once_under_contention)
 {
     check_split_everywhere(SPLIT_DYNAMIC);
-    check_every_item_once(SPLIT_DYNAMIC, 100000, 8);
+    check_every_item_once(SPLIT_DYNAMIC, kit_rounds(100000), 8);
 }
 END_TEST
 

@@ -180,7 +180,7 @@ START_TEST(harness_sees_only_what_tso_allows)
             struct program program;
             struct exploration tso;
             explore_model(litmus_tso_model(test, orders), MEMORY_TSO, &program, &tso);
-            long iterations = test == LITMUS_IRIW ? 1000 : 10000;
+            long iterations = kit_rounds(test == LITMUS_IRIW ? 1000 : 10000);
             struct litmus_result result;
             ck_assert_int_eq(litmus_run(test, orders, iterations, &result), 0);
             long total = 0;
