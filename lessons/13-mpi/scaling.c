@@ -2,8 +2,7 @@
  * with the cost of the messages added (see parts.h).
  *
  * The job: which of `count` numbers from 10^13 are prime. Rank 0 broadcasts the job, each rank
- * checks every n-th number (round robin, as in lesson 09: the costs vary wildly, and this
- * spreads them), and rank 0 gathers every rank's answers and puts them back in order.
+ * checks a block of consecutive numbers, and rank 0 gathers every rank's answers.
  *
  * One run measures every number of ranks from 1 to the size of MPI_COMM_WORLD: the first k
  * ranks get a communicator of their own (MPI_Comm_split) and do the job while the others wait.
@@ -20,6 +19,7 @@
 #include "fit.h"
 #include "laws.h"
 #include "primes.h"
+#include "sum.h"
 #include "timing.h"
 #include "trace.h"
 
@@ -36,30 +36,34 @@ static double primes_job(long count, MPI_Comm comm, bool *answers)
     double started = now_seconds();
     long job[2] = { FIRST, count };
     MPI_Bcast(job, 2, MPI_LONG, 0, comm);
-    /* Rank r checks numbers r, r + size, r + 2 size, ... */
-    int mine = (int)((job[1] - rank + size - 1) / size);
-    char *found = malloc((size_t)mine + 1);
+    /* Rank r checks a block of consecutive numbers (exercise 2's split). Not round robin: on 2
+     * ranks that gives one rank every even number (one division each) and the other every odd
+     * one, all the work, as lesson 09 measured. */
     int *counts = malloc((size_t)size * sizeof *counts), *offsets = malloc((size_t)size * sizeof *offsets);
-    char *all = rank == 0 ? malloc((size_t)job[1] + 1) : NULL;
-    if (found == NULL || counts == NULL || offsets == NULL || (rank == 0 && all == NULL)) {
+    if (counts == NULL || offsets == NULL) {
         fprintf(stderr, "messages: out of memory\n");
         MPI_Abort(MPI_COMM_WORLD, 1);
     }
-    trace_begin("check %d numbers", mine);
-    for (int i = 0; i < mine; i++)
-        found[i] = is_prime(job[0] + rank + (long)i * size);
-    trace_end();
-    /* Rank r's answers arrive as one block; the blocks are in rank order. */
     for (int r = 0; r < size; r++) {
-        counts[r] = (int)((job[1] - r + size - 1) / size);
-        offsets[r] = r == 0 ? 0 : offsets[r - 1] + counts[r - 1];
+        offsets[r] = (int)block_begin(job[1], r, size);
+        counts[r] = (int)block_begin(job[1], r + 1, size) - offsets[r];
     }
-    trace_begin_waiting("MPI_Gatherv");
-    MPI_Gatherv(found, mine, MPI_CHAR, all, counts, offsets, MPI_CHAR, 0, comm);
+    char *found = malloc((size_t)counts[rank] + 1);
+    char *all = rank == 0 ? malloc((size_t)job[1] + 1) : NULL;
+    if (found == NULL || (rank == 0 && all == NULL)) {
+        fprintf(stderr, "messages: out of memory\n");
+        MPI_Abort(MPI_COMM_WORLD, 1);
+    }
+    trace_begin("check %d numbers", counts[rank]);
+    for (int i = 0; i < counts[rank]; i++)
+        found[i] = is_prime(job[0] + offsets[rank] + i);
     trace_end();
-    for (int r = 0; rank == 0 && r < size; r++)
-        for (int i = 0; i < counts[r]; i++)
-            answers[r + (long)i * size] = all[offsets[r] + i];
+    /* Each rank's answers land at its block's place in rank 0's array. */
+    trace_begin_waiting("MPI_Gatherv");
+    MPI_Gatherv(found, counts[rank], MPI_CHAR, all, counts, offsets, MPI_CHAR, 0, comm);
+    trace_end();
+    for (long i = 0; rank == 0 && i < job[1]; i++)
+        answers[i] = all[i];
     double seconds = now_seconds() - started;
     free(found);
     free(counts);
