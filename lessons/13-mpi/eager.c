@@ -132,7 +132,7 @@ void eager_limit(const struct options *options, int rank, int size)
     /* The cures, on 1 MiB: neither rank's progress waits for the other to reach a receive. */
     int count = LARGEST / (int)sizeof(double);
     bool failed;
-    trace_begin("MPI_Sendrecv, Isend/Irecv, exchange()");
+    trace_begin("cures");
     double sendrecv = swap_seconds(SENDRECV, (double *)out, (double *)in, count, rank,
                                    options->repeat, &failed);
     double nonblocking = swap_seconds(NONBLOCKING, (double *)out, (double *)in, count, rank,

@@ -17,7 +17,6 @@
 void point_to_point(const struct options *options, int rank, int size)
 {
     (void)options;
-    trace_begin("point to point");
     /* Rank 0 sends each rank a number; each sends back its square. */
     if (rank == 0) {
         long sum = 0;
@@ -37,7 +36,6 @@ void point_to_point(const struct options *options, int rank, int size)
         long square = (long)number * number;
         traced_send(&square, 1, MPI_LONG, 0, HELLO_TAG, MPI_COMM_WORLD, "its square");
     }
-    trace_end();
 
     /* The ring, with your exercise 1. Every rank must take part, or none: a rank that skipped
      * it would leave its neighbours waiting. */

@@ -155,12 +155,9 @@ void scaling(const struct options *options, const struct alpha_beta *model, int 
         MPI_Abort(MPI_COMM_WORLD, 1);
     }
     /* The sequential answer, by rank 0 alone, for the weak scaling's largest job. */
-    if (rank == 0) {
-        trace_begin("sequential");
+    if (rank == 0)
         for (long i = 0; i < count * size; i++)
             alone[i] = is_prime(FIRST + i);
-        trace_end();
-    }
     int cores = 0;
     if (rank == 0) {
         long online = sysconf(_SC_NPROCESSORS_ONLN);
@@ -170,14 +167,16 @@ void scaling(const struct options *options, const struct alpha_beta *model, int 
                cores, options->repeat, "ranks", "time", "speedup", "efficiency",
                "  answers as one process alone");
     }
-    double strong[64];
+    double strong[64] = { 0 };
     int measured = size < 64 ? size : 64;
-    for (int k = 1; k <= measured; k++) {
+    /* The traced run draws only the job on every rank. */
+    for (int k = options->traced ? measured : 1; k <= measured; k++) {
         bool same;
-        trace_begin("%d rank%s", k, k == 1 ? "" : "s");
         strong[k - 1] = measure(count, k, options->repeat, alone, &same);
-        trace_end();
-        if (rank == 0)
+        if (rank == 0 && options->traced)
+            printf("  %6d %8.3f s %8s %11s   %s\n", k, strong[k - 1], "-", "-",
+                   same ? "identical" : "DIFFERENT");
+        else if (rank == 0)
             printf("  %6d %8.3f s %8.2f %10.0f%%   %s%s\n", k, strong[k - 1],
                    strong[0] / strong[k - 1], 100 * strong[0] / strong[k - 1] / k,
                    same ? "identical" : "DIFFERENT",
