@@ -14,6 +14,7 @@
 struct options {
     long repeat;  /* measurements per number: the median is printed */
     long count;   /* numbers from 10^13 checked for primality by the scaling part */
+    long steps;   /* steps of lesson 06's recurrence, for the scan part */
     bool traced;  /* a short run for the diagrams: fewer sizes, every message drawn */
 };
 
@@ -46,5 +47,9 @@ bool fit_alpha_beta(const double bytes[], const double seconds[], int count,
 /* scaling.c: lesson 09's primes across the ranks, strong and weak scaling, and Amdahl's
  * prediction with the cost of the messages added. */
 void scaling(const struct options *options, const struct alpha_beta *model, int rank, int size);
+
+/* scan.c: lesson 06's linear recurrence across the ranks, with MPI_Exscan, checked against
+ * the plain loop and timed on 1 to N ranks. */
+void scan_across(const struct options *options, int rank, int size);
 
 #endif
