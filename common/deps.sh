@@ -6,6 +6,7 @@
 #   sh common/deps.sh GROUP...
 #     build     a compiler, make, pkg-config and Check: building the lessons and `make check`
 #     images    stb_image, which lesson 07 reads PNG and JPEG with (building lesson 07)
+#     mpi       Open MPI: mpicc and mpirun, and its headers (building lesson 13)
 #     diagrams  Graphviz and its fonts, and gnuplot: `make diagrams`
 #     bench     gnuplot, and the programs `make bench` measures the kit against
 #     debug     gdb: `make debug`
@@ -29,7 +30,7 @@ need() {   # need PACKAGE TEST-COMMAND...: PACKAGE is missing if the command fai
     esac
 }
 groups="build ${*:-}"
-[ "${1:-}" = all ] && groups="build images diagrams bench debug watch slides grading"
+[ "${1:-}" = all ] && groups="build images mpi diagrams bench debug watch slides grading"
 for group in $groups; do
     case $group in
     build)
@@ -41,6 +42,9 @@ for group in $groups; do
         need coreutils   command -v timeout ;;
     images)
         need libstb-dev  pkg-config --exists stb ;;
+    mpi)
+        need openmpi-bin    command -v mpirun
+        need libopenmpi-dev command -v mpicc ;;
     diagrams)
         need graphviz    command -v dot
         need fonts-liberation2 test -d /usr/share/fonts/truetype/liberation2

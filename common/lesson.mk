@@ -9,6 +9,8 @@
 #   BUILDS_ON      optional: exercise files of earlier lessons that this lesson compiles too,
 #                  as LESSON/FILE (a grader asks for them with this lesson's own)
 #   DEMO           the program `make run`, `make bench` and `make diagrams` start
+#   LAUNCHER       optional: the command that starts DEMO for them (13-mpi: mpirun -np 2 ...);
+#                  empty (the default), DEMO runs by itself
 #   RUN_ARGS       its arguments for `make run` (small: a few seconds)
 #   BENCH_ARGS     its arguments for `make bench` (larger: numbers worth quoting)
 #   TRACE_ARGS     its arguments for the traced run of `make diagrams`
@@ -136,11 +138,11 @@ test-binary: deps $(TEST_BINARY)
 	@$(WRITE_COMPILE_COMMANDS)
 
 run: all
-	$(BUILD)/$(DEMO) $(RUN_ARGS)
+	$(LAUNCHER) $(BUILD)/$(DEMO) $(RUN_ARGS)
 
 bench: all
 	@sh $(TOP)/common/deps.sh bench
-	$(BUILD)/$(DEMO) $(BENCH_ARGS)
+	$(LAUNCHER) $(BUILD)/$(DEMO) $(BENCH_ARGS)
 	$(BENCH_COMMANDS)
 
 # The demo built with ThreadSanitizer, or with AddressSanitizer and UndefinedBehaviorSanitizer,
@@ -179,7 +181,7 @@ diagrams: all
 	@sh $(TOP)/common/deps.sh diagrams
 	@rm -rf $(BUILD)/trace
 	@mkdir -p $(BUILD)/trace $(DIAGRAMS)
-	$(BUILD)/$(DEMO) $(TRACE_ARGS) --trace $(TRACE_PREFIX)
+	$(LAUNCHER) $(BUILD)/$(DEMO) $(TRACE_ARGS) --trace $(TRACE_PREFIX)
 	$(DIAGRAM_COMMANDS)
 	@for source in $(TRACE_PREFIX)-*.dot; do \
 	    name=$$(basename $$source .dot); \

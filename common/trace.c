@@ -5,6 +5,7 @@
  *                         event that ended it, and find the happens-before arrows
  *   3. PREFIX-hb.dot      4. PREFIX-timeline.dot      5. PREFIX.json
  *   6. trace_open() and trace_close()
+ *   7. Several processes: each writes its events, one merges them
  */
 #include "trace.h"
 #include "args.h"
@@ -14,6 +15,7 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +44,7 @@ struct trace_record {
     /* Written while recording, by the lane's own thread: */
     enum trace_kind kind;
     int lane;
+    int process;                  /* 0, or the process of trace_open_process() */
     size_t index;                 /* position in its lane */
     long long time_ns;            /* since trace_open() */
     const void *object;
@@ -72,6 +75,7 @@ static atomic_long next_lane;                        /* lanes handed out so far 
 static unsigned session;              /* counts trace_open() calls, to spot stale lanes */
 static long long clock_origin_ns;     /* CLOCK_MONOTONIC at trace_open() */
 static char *prefix;                  /* where trace_close() writes */
+static int process_number = -1;       /* trace_open_process()'s PROCESS; -1 after trace_open() */
 static const char *title;             /* the last part of prefix: the diagrams' title */
 static struct lane lanes[MAX_LANES];
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -156,7 +160,8 @@ static void record(enum trace_kind kind, const void *object, long token, const c
         return;
     }
     struct trace_record *r = &lane->records[lane->count];
-    *r = (struct trace_record){ .kind = kind, .lane = (int)my_lane, .index = lane->count,
+    *r = (struct trace_record){ .kind = kind, .lane = (int)my_lane,
+                                .process = process_number < 0 ? 0 : process_number, .index = lane->count,
                                 .time_ns = time_ns, .object = object, .token = token };
     snprintf(r->label, sizeof r->label, "%s", label);
     lane->count++;
@@ -173,6 +178,26 @@ static void record_labelled(enum trace_kind kind, long token, const char *fmt, v
     char label[LABEL_SIZE];
     format_text(label, sizeof label, fmt, args);
     record(kind, NULL, token, label);
+}
+
+void trace_send(long message, const char *fmt, ...)
+{
+    if (!trace_on())
+        return;
+    va_list args;
+    va_start(args, fmt);
+    record_labelled(TRACE_SEND, message, fmt, args);
+    va_end(args);
+}
+
+void trace_receive(long message, const char *fmt, ...)
+{
+    if (!trace_on())
+        return;
+    va_list args;
+    va_start(args, fmt);
+    record_labelled(TRACE_RECEIVE, message, fmt, args);
+    va_end(args);
 }
 
 void trace_note(const char *fmt, ...)
@@ -380,7 +405,7 @@ static int earlier_first(const void *a, const void *b)
 /* Names each object by its family and order of first use: m1, m2, s1, c1, q1, ... */
 static int name_objects(struct run *run)
 {
-    struct known { enum family family; const void *address; int number; };
+    struct known { enum family family; int process; const void *address; int number; };
     struct known *known = malloc((run->count + 1) * sizeof *known);
     if (known == NULL)
         return -1;
@@ -392,10 +417,11 @@ static int name_objects(struct run *run)
         if (family == NO_FAMILY)
             continue;
         size_t k = 0;
-        while (k < known_count && (known[k].family != family || known[k].address != r->object))
+        while (k < known_count && (known[k].family != family || known[k].process != r->process ||
+                                   known[k].address != r->object))
             k++;
         if (k == known_count)
-            known[known_count++] = (struct known){ family, r->object, ++used[family] };
+            known[known_count++] = (struct known){ family, r->process, r->object, ++used[family] };
         r->object_number = known[k].number;
     }
     run->queue_count = used[QUEUE];
@@ -427,11 +453,12 @@ static void pair_events(struct lane *lane)
 /* Could the earlier event c have an arrow to event e? One rule per kind of arrow. */
 static bool may_cause(const struct trace_record *c, const struct trace_record *e)
 {
-    bool same_object = c->object == e->object;
+    bool same_object = c->object == e->object && c->process == e->process;
     switch (e->kind) {
     case TRACE_START: return c->kind == TRACE_CREATE && c->token == e->lane;
     case TRACE_JOIN: return c->kind == TRACE_EXIT && c->lane == e->token;
     case TRACE_GET: return c->kind == TRACE_PUT && same_object && c->token == e->token;
+    case TRACE_RECEIVE: return c->kind == TRACE_SEND && c->token == e->token;
     case TRACE_LOCK: return (c->kind == TRACE_UNLOCK || c->kind == TRACE_LOCK) && same_object;
     case TRACE_SEM_TAKEN: return c->kind == TRACE_SEM_POST && same_object && !c->used;
     case TRACE_COND_WOKEN:
@@ -441,7 +468,8 @@ static bool may_cause(const struct trace_record *c, const struct trace_record *e
 }
 
 /* Finds the cross-thread arrows: for each event, the latest earlier event that may_cause() it.
- * Create -> start, exit -> join and put -> get are matched by identity (lane, item). The others
+ * Create -> start, exit -> join, put -> get and send -> receive are matched by identity (lane,
+ * item, message). The others
  * are matched by time order, which is only right if no event in between was dropped; as every
  * lane keeps a prefix of its events, all events before horizon_ns are known, so those arrows
  * are drawn only when they end before it:
@@ -546,6 +574,12 @@ static void describe(const struct run *run, const struct trace_record *r, char *
     case TRACE_BEGIN: snprintf(text, size, "begin %s", r->label); break;
     case TRACE_END: snprintf(text, size, "end %s", r->partner ? r->partner->label : "?"); break;
     case TRACE_NOTE: snprintf(text, size, "%s", r->label); break;
+    case TRACE_SEND: case TRACE_RECEIVE:
+        if (r->label[0] != '\0')
+            snprintf(text, size, "%s", r->label);
+        else
+            snprintf(text, size, "%s #%ld", r->kind == TRACE_SEND ? "send" : "receive", r->token);
+        break;
     }
 }
 
@@ -560,6 +594,7 @@ static const struct arrow_kind {
     { TRACE_SEM_TAKEN, "green4", "solid", "post → wait" },
     { TRACE_COND_WOKEN, "darkorange2", "dashed", "signal → wake-up (a hint)" },
     { TRACE_GET, "purple3", "solid", "put → get" },
+    { TRACE_RECEIVE, "red3", "solid", "send → receive (a message)" },
 };
 #define ARROW_KIND_COUNT (sizeof arrow_kinds / sizeof arrow_kinds[0])
 
@@ -671,6 +706,8 @@ static void write_hb_node(FILE *out, const struct run *run, const struct trace_r
         fill = "\"#f4cccc\"";
     } else if (r->kind == TRACE_NOTE) {
         fill = "\"#fff2cc\"";
+    } else if (r->kind == TRACE_SEND || r->kind == TRACE_RECEIVE) {
+        fill = "\"#f4cccc\"";
     } else if (r->kind == TRACE_START || r->kind == TRACE_EXIT) {
         fill = "gray92";
     }
@@ -875,7 +912,8 @@ static void tl_lane(struct timeline *tl, const struct run *run, const struct lan
             tl_box(tl, x - 1, x + 1, y, 10, "style=filled, fillcolor=gray30, penwidth=0", "");
         }
         if (r->kind == TRACE_CREATE || r->kind == TRACE_START || r->kind == TRACE_EXIT ||
-            r->kind == TRACE_JOIN) /* a point for the create -> start and exit -> join arrows */
+            r->kind == TRACE_JOIN || r->kind == TRACE_SEND || r->kind == TRACE_RECEIVE)
+            /* a point for the create -> start, exit -> join and send -> receive arrows */
             fprintf(tl->out, "  a%d_%zu [pos=\"%.1f,%.1f!\", shape=point, width=0.05, "
                              "color=gray30];\n", r->lane, r->index, x, y);
     }
@@ -910,6 +948,9 @@ static void write_timeline(FILE *out, const struct run *run)
         const struct trace_record *r = run->by_time[i], *c = r->cause;
         if (c != NULL && (r->kind == TRACE_START || r->kind == TRACE_JOIN))
             fprintf(out, "  a%d_%zu -> a%d_%zu;\n", c->lane, c->index, r->lane, r->index);
+        else if (c != NULL && r->kind == TRACE_RECEIVE)
+            fprintf(out, "  a%d_%zu -> a%d_%zu [color=red3, penwidth=1.2];\n", c->lane, c->index,
+                    r->lane, r->index);
     }
 
     /* The time axis, then a legend, then the title at the top. */
@@ -935,6 +976,7 @@ static void write_timeline(FILE *out, const struct run *run)
         { "style=filled, fillcolor=\"#f9cb9c\", penwidth=0", "waiting on a condition variable" },
         { "style=filled, fillcolor=gray80, penwidth=0", "waiting to join" },
         { "style=filled, fillcolor=\"#bf9000\", penwidth=0", "note" },
+        { "style=filled, fillcolor=red3, penwidth=0", "message" },
     };
     double x = TL_LEFT;
     y -= 40;
@@ -1035,7 +1077,8 @@ static void report_error(const char *what, const char *path, int error)
     fprintf(stderr, "trace: %s %s: %s\n", what, path, reason);
 }
 
-int trace_open(const char *path_prefix)
+/* trace_open() and trace_open_process(): process is -1 for the first. */
+static int open_session(const char *path_prefix, int process)
 {
     if (trace_on()) {
         fprintf(stderr, "trace: trace_open() called again before trace_close()\n");
@@ -1080,10 +1123,29 @@ int trace_open(const char *path_prefix)
     atomic_store_explicit(&next_lane, 1, memory_order_relaxed);
     my_session = session;
     my_lane = 0;
-    snprintf(lanes[0].name, sizeof lanes[0].name, "main");
+    process_number = process;
+    if (process < 0)
+        snprintf(lanes[0].name, sizeof lanes[0].name, "main");
+    else
+        snprintf(lanes[0].name, sizeof lanes[0].name, "rank %d", process);
     atomic_store_explicit(&recording, true, memory_order_release);
     record(TRACE_START, NULL, 0, "");
     return 0;
+}
+
+int trace_open(const char *path_prefix)
+{
+    return open_session(path_prefix, -1);
+}
+
+int trace_open_process(const char *path_prefix, int process)
+{
+    if (process < 0) {
+        fprintf(stderr, "trace: trace_open_process() needs a process number from 0, not %d\n",
+                process);
+        return -1;
+    }
+    return open_session(path_prefix, process);
 }
 
 /* Writes prefix + suffix with `writer`; 0, or -1 after saying why on stderr. */
@@ -1112,15 +1174,11 @@ static int write_file(const char *suffix, void (*writer)(FILE *, const struct ru
     return result;
 }
 
-int trace_close(void)
-{
-    if (!trace_on()) {
-        fprintf(stderr, "trace: trace_close() without trace_open()\n");
-        return -1;
-    }
-    record(TRACE_EXIT, NULL, 0, "");
-    atomic_store_explicit(&recording, false, memory_order_relaxed);
+static int write_process_events(void);
 
+/* Writes the three views of the lanes, then frees them and forgets the session. */
+static int write_views_and_forget(void)
+{
     struct run run;
     int result = 0;
     if (analyse(&run) != 0) {
@@ -1131,18 +1189,216 @@ int trace_close(void)
         result |= write_file("-timeline.dot", write_timeline, &run);
         result |= write_file(".json", write_json, &run);
     }
-    if (atomic_load_explicit(&next_lane, memory_order_relaxed) > MAX_LANES)
-        fprintf(stderr, "trace: only the first %d threads were traced\n", MAX_LANES);
+    free(run.by_time);
+    return result;
+}
+
+static void forget_session(void)
+{
     for (int l = 0; l < MAX_LANES; l++) {
         if (lanes[l].out_of_memory)
             fprintf(stderr, "trace: out of memory: some events of %s were not kept\n", lanes[l].name);
         free(lanes[l].records);
     }
     memset(lanes, 0, sizeof lanes);
-    free(run.by_time);
     free(prefix);
     prefix = NULL;
     title = NULL;
+    process_number = -1;
     trace_set_limit(TRACE_DEFAULT_LIMIT);
+}
+
+int trace_close(void)
+{
+    if (!trace_on()) {
+        fprintf(stderr, "trace: trace_close() without trace_open()\n");
+        return -1;
+    }
+    record(TRACE_EXIT, NULL, 0, "");
+    atomic_store_explicit(&recording, false, memory_order_relaxed);
+
+    int result = process_number >= 0 ? write_process_events() : write_views_and_forget();
+    if (atomic_load_explicit(&next_lane, memory_order_relaxed) > MAX_LANES)
+        fprintf(stderr, "trace: only the first %d threads were traced\n", MAX_LANES);
+    forget_session();
+    return result;
+}
+
+/* ---- 7. Several processes ------------------------------------------------------------------
+ * Each process writes PREFIX.process-N, a text file: a first line "process ORIGIN LANES" (its
+ * CLOCK_MONOTONIC at trace_open_process(), in ns, and how many lanes follow), then per lane a
+ * line "lane DROPPED FIRST_DROP_NS COUNT NAME_LENGTH:NAME" and COUNT lines "KIND TIME_NS
+ * OBJECT TOKEN LABEL_LENGTH:LABEL". Texts are written with their length, as they may hold any
+ * byte but '\0'. */
+
+static void events_path(char *path, size_t size, const char *path_prefix, int process)
+{
+    snprintf(path, size, "%s.process-%d", path_prefix, process);
+}
+
+static void put_counted_text(FILE *out, const char *text)
+{
+    fprintf(out, "%zu:%s", strlen(text), text);
+}
+
+static int write_process_events(void)
+{
+    char path[PATH_MAX];
+    events_path(path, sizeof path, prefix, process_number);
+    FILE *out = fopen(path, "w");
+    if (out == NULL) {
+        report_error("cannot write", path, errno);
+        return -1;
+    }
+    long handed_out = atomic_load_explicit(&next_lane, memory_order_relaxed);
+    int lane_count = handed_out < MAX_LANES ? (int)handed_out : MAX_LANES;
+    fprintf(out, "process %lld %d\n", clock_origin_ns, lane_count);
+    for (int l = 0; l < lane_count; l++) {
+        const struct lane *lane = &lanes[l];
+        fprintf(out, "lane %lu %lld %zu ", lane->dropped, lane->first_drop_ns, lane->count);
+        put_counted_text(out, lane->name);
+        fputc('\n', out);
+        for (size_t i = 0; i < lane->count; i++) {
+            const struct trace_record *r = &lane->records[i];
+            fprintf(out, "%d %lld %jx %ld ", (int)r->kind, r->time_ns, (uintmax_t)(uintptr_t)r->object,
+                    r->token);
+            put_counted_text(out, r->label);
+            fputc('\n', out);
+        }
+    }
+    bool failed = ferror(out) != 0;
+    if (fclose(out) != 0 || failed) {
+        report_error("cannot write", path, errno != 0 ? errno : EIO);
+        return -1;
+    }
+    return 0;
+}
+
+/* Reads "LENGTH:TEXT" into text[size] (cut to fit); false if the file is not like that. */
+static bool get_counted_text(FILE *in, char *text, size_t size)
+{
+    size_t length;
+    if (fscanf(in, "%zu:", &length) != 1)
+        return false;
+    for (size_t i = 0; i < length; i++) {
+        int c = getc(in);
+        if (c == EOF)
+            return false;
+        if (i + 1 < size)
+            text[i] = (char)c;
+    }
+    text[length < size ? length : size - 1] = '\0';
+    return true;
+}
+
+/* Reads one process's events into lanes first_lane ...; returns how many lanes it had, or -1.
+ * Its times are moved to the common origin, and the lane numbers in its events (a create's, a
+ * join's) to the lanes they now have. */
+static int read_process_events(FILE *in, int process, int first_lane, long long origin_ns)
+{
+    long long process_origin_ns;
+    int lane_count;
+    if (fscanf(in, "process %lld %d ", &process_origin_ns, &lane_count) != 2 || lane_count < 0 ||
+        first_lane + lane_count > MAX_LANES)
+        return -1;
+    long long shift_ns = process_origin_ns - origin_ns;
+    for (int l = first_lane; l < first_lane + lane_count; l++) {
+        struct lane *lane = &lanes[l];
+        size_t count;
+        if (fscanf(in, "lane %lu %lld %zu ", &lane->dropped, &lane->first_drop_ns, &count) != 3 ||
+            !get_counted_text(in, lane->name, sizeof lane->name))
+            return -1;
+        lane->first_drop_ns += shift_ns;
+        lane->records = calloc(count + 1, sizeof *lane->records);
+        if (lane->records == NULL)
+            return -1;
+        lane->capacity = count + 1;
+        for (size_t i = 0; i < count; i++) {
+            struct trace_record *r = &lane->records[i];
+            int kind;
+            uintmax_t object; /* an address in that process: only compared with others of it */
+            if (fscanf(in, "%d %lld %jx %ld ", &kind, &r->time_ns, &object, &r->token) != 4 ||
+                kind < TRACE_CREATE || kind > TRACE_RECEIVE ||
+                !get_counted_text(in, r->label, sizeof r->label))
+                return -1;
+            r->kind = (enum trace_kind)kind;
+            r->object = (const void *)(uintptr_t)object;
+            r->time_ns += shift_ns;
+            r->lane = l;
+            r->process = process;
+            r->index = i;
+            if (kind == TRACE_CREATE || kind == TRACE_JOIN_WAIT || kind == TRACE_JOIN)
+                r->token += first_lane;
+            lane->count++;
+        }
+    }
+    return lane_count;
+}
+
+/* The CLOCK_MONOTONIC origin of one process's events file, or -1 if it cannot be read. */
+static long long process_origin(const char *path)
+{
+    FILE *in = fopen(path, "r");
+    long long origin_ns = -1;
+    if (in != NULL) {
+        if (fscanf(in, "process %lld", &origin_ns) != 1)
+            origin_ns = -1;
+        fclose(in);
+    }
+    return origin_ns;
+}
+
+int trace_merge_processes(const char *path_prefix, int processes)
+{
+    if (trace_on()) {
+        fprintf(stderr, "trace: trace_merge_processes() while tracing; call trace_close() first\n");
+        return -1;
+    }
+    if (processes < 1) {
+        fprintf(stderr, "trace: trace_merge_processes() needs at least one process, not %d\n",
+                processes);
+        return -1;
+    }
+    char path[PATH_MAX];
+    /* Time 0 is the earliest trace_open_process() of all. */
+    long long origin_ns = LLONG_MAX;
+    for (int p = 0; p < processes; p++) {
+        events_path(path, sizeof path, path_prefix, p);
+        long long process_origin_ns = process_origin(path);
+        if (process_origin_ns < 0) {
+            report_error("cannot read the events of a process in", path, errno != 0 ? errno : EINVAL);
+            return -1;
+        }
+        if (process_origin_ns < origin_ns)
+            origin_ns = process_origin_ns;
+    }
+    prefix = strdup(path_prefix);
+    if (prefix == NULL) {
+        report_error("cannot merge", path_prefix, errno);
+        return -1;
+    }
+    const char *last_slash = strrchr(prefix, '/');
+    title = last_slash != NULL ? last_slash + 1 : prefix;
+    memset(lanes, 0, sizeof lanes);
+    int lane_count = 0, result = 0;
+    for (int p = 0; p < processes && result == 0; p++) {
+        events_path(path, sizeof path, path_prefix, p);
+        FILE *in = fopen(path, "r");
+        int read = in != NULL ? read_process_events(in, p, lane_count, origin_ns) : -1;
+        if (in != NULL)
+            fclose(in);
+        if (read < 0) {
+            fprintf(stderr, "trace: %s is not a process's events as trace_close() writes them "
+                            "(or the processes have more than %d threads in all)\n", path, MAX_LANES);
+            result = -1;
+        } else {
+            lane_count += read;
+            remove(path);
+        }
+    }
+    atomic_store_explicit(&next_lane, lane_count, memory_order_relaxed);
+    if (result == 0)
+        result = write_views_and_forget();
+    forget_session();
     return result;
 }

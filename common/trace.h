@@ -13,6 +13,11 @@
  *                        was blocked (render with `neato -n2`)
  *   PREFIX.json          Chrome trace-event JSON for https://ui.perfetto.dev or chrome://tracing
  *
+ * Several processes (the ranks of an MPI program) are traced each on its own, then drawn as one
+ * run: each calls trace_open_process() and trace_close(), which then writes only its events, and
+ * one process calls trace_merge_processes() once all have closed. Each process's threads get
+ * lanes of their own; trace_send() and trace_receive() of the same message are an arrow.
+ *
  * Recording is off until trace_open() is called; every function here is then a cheap no-op, so
  * lesson code calls them unconditionally. Only the first few events of each thread are kept
  * (TRACE_DEFAULT_LIMIT, trace_set_limit, or TRACE_LIMIT=N in the environment when trace_open
@@ -49,6 +54,8 @@ enum trace_kind {
     TRACE_BEGIN,        /* a span of work begins (label says what) */
     TRACE_END,          /* the innermost open span ends */
     TRACE_NOTE,         /* something the lesson wants on the diagram, e.g. "read counter = 41" */
+    TRACE_SEND,         /* sent a message to another process (token: the message's number) */
+    TRACE_RECEIVE,      /* received that message (token: the same number) */
 };
 
 /* Starts recording; the files are written by trace_close(). Returns 0, or -1 with a message on
@@ -66,6 +73,29 @@ int trace_close(void);
  * nothing. Call it with tracing off (trace_close() writes the same files: this overwrites
  * them). Returns 0, or -1 with a message on stderr. */
 int trace_skipped(const char *prefix, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* For one of several processes traced together (an MPI program's ranks): as trace_open(), but
+ * the lane of the calling thread is named "rank PROCESS", and trace_close() writes only this
+ * process's events, to PREFIX.process-PROCESS, for trace_merge_processes(). Each process
+ * calls it with its own number (0, 1, ...) and the same PREFIX. Returns 0, or -1 with a message
+ * on stderr. */
+int trace_open_process(const char *prefix, int process);
+
+/* Called by one process after every process 0 .. processes - 1 has returned from its
+ * trace_close() (an MPI program: after an MPI_Barrier): reads their events, writes the three
+ * views of them all as one run (the lanes of process 0 first), and removes the events files.
+ * Times are lined up by CLOCK_MONOTONIC, which processes on one machine share; on several
+ * machines their clocks differ, and the picture with them. Returns 0, or -1 with a message on
+ * stderr. Call it with tracing off. */
+int trace_merge_processes(const char *prefix, int processes);
+
+/* A message to or from another process, drawn as an arrow from its send to its receive. The
+ * two processes must give the message the same number, one that no other message of the run
+ * has (e.g. from the sender, the receiver and how many the sender sent it before); the label
+ * says what it was ("send 1 KiB to rank 1"). Call trace_send() just before sending and
+ * trace_receive() once the message has arrived. */
+void trace_send(long message, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void trace_receive(long message, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* True between trace_open() and trace_close(). */
 bool trace_on(void);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common_tests.h"
@@ -436,6 +437,68 @@ START_TEST(working_and_waiting_spans_are_told_apart)
 }
 END_TEST
 
+/* Two processes, traced each on its own and merged: a lane each, named by rank, and the
+ * message from one to the other is an arrow from its send to its receive. */
+START_TEST(processes_are_merged_with_their_messages)
+{
+    struct scratch s;
+    make_scratch(&s);
+    int pipe_ends[2];
+    ck_assert_int_eq(pipe(pipe_ends), 0);
+    pid_t child = fork();
+    ck_assert_int_ge(child, 0);
+    if (child == 0) {
+        char byte;
+        int status = trace_open_process(s.prefix, 1) == 0 &&
+                     read(pipe_ends[0], &byte, 1) == 1 ? 0 : 1;
+        trace_receive(7, "receive hello");
+        if (trace_close() != 0)
+            status = 1;
+        _exit(status);
+    }
+    ck_assert_int_eq(trace_open_process(s.prefix, 0), 0);
+    trace_send(7, "send hello");
+    ck_assert_int_eq(write(pipe_ends[1], "h", 1), 1);
+    ck_assert_int_eq(trace_close(), 0);
+    int status;
+    ck_assert_int_eq(waitpid(child, &status, 0), child);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    ck_assert_int_eq(trace_merge_processes(s.prefix, 2), 0);
+
+    char *dot = read_output(&s, "-hb.dot");
+    ck_assert_ptr_nonnull(dot);
+    struct hb_graph *g = malloc(sizeof *g);
+    ck_assert_ptr_nonnull(g);
+    parse_hb(dot, g);
+    ck_assert_str_eq(label_of(g, 0, 0), "rank 0");
+    ck_assert_str_eq(label_of(g, 1, 0), "rank 1");
+    ck_assert(has_arrow(g, 0, "send hello", 1, "receive hello"));
+    ck_assert_ptr_nonnull(strstr(dot, "send → receive"));
+    free(g);
+    free(dot);
+    /* The events files are gone once merged. */
+    char path[160];
+    snprintf(path, sizeof path, "%s.process-1", s.prefix);
+    ck_assert_int_ne(access(path, F_OK), 0);
+    remove_scratch(&s);
+}
+END_TEST
+
+/* A process whose events are missing (it never called trace_close()) fails the merge. */
+START_TEST(merge_fails_when_a_process_wrote_nothing)
+{
+    struct scratch s;
+    make_scratch(&s);
+    ck_assert_int_eq(trace_open_process(s.prefix, 0), 0);
+    ck_assert_int_eq(trace_close(), 0);
+    ck_assert_int_eq(trace_merge_processes(s.prefix, 2), -1);
+    char path[160];
+    snprintf(path, sizeof path, "%s.process-0", s.prefix);
+    ck_assert_int_eq(unlink(path), 0);
+    remove_scratch(&s);
+}
+END_TEST
+
 TCase *tracer_tests(void)
 {
     TCase *tc = kit_tcase("tracer", 10); /* tcase_set_timeout(tc, 10), and catches exit() */
@@ -450,5 +513,7 @@ TCase *tracer_tests(void)
     tcase_add_test(tc, can_trace_several_runs_in_one_process);
     tcase_add_test(tc, names_and_labels_are_escaped);
     tcase_add_test(tc, working_and_waiting_spans_are_told_apart);
+    tcase_add_test(tc, processes_are_merged_with_their_messages);
+    tcase_add_test(tc, merge_fails_when_a_process_wrote_nothing);
     return tc;
 }
