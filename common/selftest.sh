@@ -201,6 +201,7 @@ wrong_version_is_caught() {
         SANITIZE=thread EXTRA_CFLAGS=-w test-binary || return 1
     CK_RUN_CASE="exercise $exercise" CK_TIMEOUT_MULTIPLIER=4 \
         CK_EXCLUDE_TAGS=racy-on-purpose \
+        env $($make -s -C "lessons/$lesson" SANITIZE=thread print-run-environment) \
         "$work/build-races/check-$lesson" "$work/races.tap" "$work/races.xml" "$work/races.results"
     # A race's reason names where the racing accesses are: a function and a file:line.
     if ! grep -q "	ThreadSanitizer: .* in [A-Za-z_0-9]* ([A-Za-z_0-9.-]*:[0-9]*)" \
