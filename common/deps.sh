@@ -6,6 +6,8 @@
 #   sh common/deps.sh GROUP...
 #     build     a compiler, make, pkg-config and Check: building the lessons and `make check`
 #     images    stb_image, which lesson 07 reads PNG and JPEG with (building lesson 07)
+#     openmp    clang with LLVM's OpenMP runtime and its Archer tool, and clang's ThreadSanitizer:
+#               lesson 12's build for races (GCC's own OpenMP comes with gcc)
 #     diagrams  Graphviz and its fonts, and gnuplot: `make diagrams`
 #     bench     gnuplot, and the programs `make bench` measures the kit against
 #     debug     gdb: `make debug`
@@ -29,7 +31,7 @@ need() {   # need PACKAGE TEST-COMMAND...: PACKAGE is missing if the command fai
     esac
 }
 groups="build ${*:-}"
-[ "${1:-}" = all ] && groups="build images diagrams bench debug watch slides grading"
+[ "${1:-}" = all ] && groups="build images openmp diagrams bench debug watch slides grading"
 for group in $groups; do
     case $group in
     build)
@@ -41,6 +43,10 @@ for group in $groups; do
         need coreutils   command -v timeout ;;
     images)
         need libstb-dev  pkg-config --exists stb ;;
+    openmp)
+        need clang-14    command -v clang-14
+        need libomp-14-dev test -e /usr/lib/llvm-14/lib/libarcher.so
+        need libclang-rt-14-dev sh -c 'ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.tsan-x86_64.a' ;;
     diagrams)
         need graphviz    command -v dot
         need fonts-liberation2 test -d /usr/share/fonts/truetype/liberation2
