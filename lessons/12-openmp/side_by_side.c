@@ -339,54 +339,65 @@ static const struct job table[] = {
     } },
 };
 
-/* Runs one version once to warm up (the first run also pays for touching fresh memory) and to
- * check its answer, then `repeat` times: the median time, or a negative number when it is not
- * done or gave another answer than `expected` (a sentence saying so is printed instead). */
-static double measure(struct jobs *jobs, const struct version *version, int repeat,
-                      const uint64_t *expected, uint64_t *answer)
+/* Runs one version once, to warm up (a first run also pays for touching fresh memory) and to
+ * check its answer against `expected` (NULL: this is the sequential version, whose answer is
+ * the expected one). Returns false, saying why, when it is not done or gave another answer. */
+static bool warm_up(struct jobs *jobs, const struct version *version, const uint64_t *expected,
+                    uint64_t *answer)
 {
+    if (version->run == scan_openmp_directive && !scan_directive_works()) {
+        printf("  %-32s skipped: built by clang, whose scan directive needs a stack as large "
+               "as the steps\n", version->name);
+        return false;
+    }
     if (!version->run(jobs, answer)) {
         printf("  %-32s needs %s; skipped\n", version->name, version->needs);
-        return -1;
+        return false;
     }
     if (expected != NULL && *answer != *expected) {
         printf("  %-32s gave another answer than the sequential run: %s; skipped\n",
                version->name, version->needs != NULL ? version->needs : "a bug");
-        return -1;
+        return false;
     }
-    double seconds[64];
-    for (int r = 0; r < repeat; r++) {
-        double start = now_seconds();
-        version->run(jobs, answer);
-        seconds[r] = now_seconds() - start;
-    }
-    return median(seconds, (size_t)repeat);
+    return true;
 }
 
+/* Each job: every version warmed up and checked, then R rounds in which every version runs
+ * once, in turn. Interleaved so that a burst of other work on the machine falls on every
+ * version alike, rather than on whichever happened to be running then. */
 static void run_table(struct jobs *jobs)
 {
     const struct options *o = jobs->options;
     printf("%-34s %9s %8s %12s\n", "job, version", "time (s)", "speedup", "vs pthreads");
     for (size_t t = 0; t < sizeof table / sizeof table[0]; t++) {
         const struct job *job = &table[t];
-        double times[ROWS_PER_JOB] = { 0 };
+        bool ready[ROWS_PER_JOB] = { false };
+        double seconds[ROWS_PER_JOB][64], times[ROWS_PER_JOB] = { 0 };
         uint64_t expected = 0, answer = 0;
+        int versions = 0;
+        while (versions < ROWS_PER_JOB && job->versions[versions].name != NULL)
+            versions++;
         printf("%s\n", job->name);
-        for (int v = 0; v < ROWS_PER_JOB && job->versions[v].name != NULL; v++) {
-            const struct version *version = &job->versions[v];
-            if (strcmp(version->name, "OpenMP scan directive") == 0 && !scan_directive_works()) {
-                printf("  %-32s skipped: built by clang, whose scan directive needs a stack as "
-                       "large as the steps\n", version->name);
-                times[v] = -1;
-                continue;
-            }
-            times[v] = measure(jobs, version, o->repeat, v == 0 ? NULL : &expected, &answer);
+        for (int v = 0; v < versions; v++) {
+            ready[v] = warm_up(jobs, &job->versions[v], v == 0 ? NULL : &expected, &answer);
             if (v == 0)
                 expected = answer;
-            if (times[v] < 0)
+        }
+        for (int r = 0; r < o->repeat; r++)
+            for (int v = 0; v < versions; v++) {
+                if (!ready[v])
+                    continue;
+                double start = now_seconds();
+                job->versions[v].run(jobs, &answer);
+                seconds[v][r] = now_seconds() - start;
+            }
+        for (int v = 0; v < versions; v++) {
+            const struct version *version = &job->versions[v];
+            if (!ready[v])
                 continue;
+            times[v] = median(seconds[v], (size_t)o->repeat);
             printf("  %-32s %9.4f %8.2f", version->name, times[v], times[0] / times[v]);
-            if (version->pthreads >= 0 && times[version->pthreads] > 0)
+            if (version->pthreads >= 0 && ready[version->pthreads])
                 printf(" %12.2f", times[v] / times[version->pthreads]);
             printf("\n");
         }
