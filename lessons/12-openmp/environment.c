@@ -41,11 +41,10 @@ static const char *bind_name(omp_proc_bind_t bind)
     switch (bind) {
     case omp_proc_bind_false: return "false";
     case omp_proc_bind_true: return "true";
-    case omp_proc_bind_primary: return "primary";
     case omp_proc_bind_close: return "close";
     case omp_proc_bind_spread: return "spread";
+    default: return "primary";   /* 2: "master" before OpenMP 5.1, and still in clang 14 */
     }
-    return "?";
 }
 
 static const char *schedule_name(omp_sched_t kind)
