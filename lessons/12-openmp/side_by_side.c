@@ -16,7 +16,8 @@
  *                     wider and taller, near the start (as lesson 07's mixed set)
  *   primes            lesson 09's primes: N numbers from 10^13, counted
  *   scan              lesson 06's linear recurrence over N steps, every value kept
- *   fib               fib(N) by the recursion, cut into tasks or threads
+ *   fib               fib(N) by the recursion, cut into threads (down to a depth that gives
+ *                     about 4 per core) or into tasks, with four cutoffs (exercise 3)
  *
  * With --trace PREFIX, a small mixed set is done by lesson 07's dynamic pthreads, then by
  * OpenMP's dynamic and static schedules, traced: every OpenMP thread gets a lane of its own.
@@ -264,10 +265,11 @@ static int fib_depth(int threads)
     return depth;
 }
 
-/* A task for every call above the cutoff: about fib(16) of them, each fib(cutoff) of work. */
-static int fib_cutoff(long n)
+/* The cutoff: a task for every call of fib(m) with m above n - depth, about 1.6^depth tasks,
+ * each at least fib(n - depth) of work (at least 1). */
+static int fib_cutoff(long n, int depth)
 {
-    return n > 16 ? (int)n - 15 : 1;
+    return n - depth > 1 ? (int)n - depth : 1;
 }
 
 static bool fib_pthreads(struct jobs *j, uint64_t *answer)
@@ -276,13 +278,18 @@ static bool fib_pthreads(struct jobs *j, uint64_t *answer)
     return true;
 }
 
-static bool fib_openmp(struct jobs *j, uint64_t *answer)
+static bool fib_openmp(struct jobs *j, int depth, uint64_t *answer)
 {
-    long result = fib_tasks((int)j->options->fib, fib_cutoff(j->options->fib),
+    long result = fib_tasks((int)j->options->fib, fib_cutoff(j->options->fib, depth),
                             j->options->threads);
     *answer = (uint64_t)result;
     return result >= 0;
 }
+
+static bool fib_openmp_4(struct jobs *j, uint64_t *a) { return fib_openmp(j, 4, a); }
+static bool fib_openmp_8(struct jobs *j, uint64_t *a) { return fib_openmp(j, 8, a); }
+static bool fib_openmp_12(struct jobs *j, uint64_t *a) { return fib_openmp(j, 12, a); }
+static bool fib_openmp_16(struct jobs *j, uint64_t *a) { return fib_openmp(j, 16, a); }
 
 /* ---- the table --------------------------------------------------------------------------- */
 
@@ -333,8 +340,14 @@ static const struct job table[] = {
     } },
     { "fib", {
         { "sequential", fib_sequential_version, NULL, -1 },
-        { "pthreads, a thread per call", fib_pthreads, NULL, -1 },
-        { "OpenMP tasks, exercise 3", fib_openmp,
+        { "pthreads, a thread per call", fib_pthreads, NULL, -1 },   /* to fib_depth */
+        { "OpenMP tasks, cutoff n - 4", fib_openmp_4,
+          "exercise 3 (lessons/12-openmp/omp_fib.c)", 1 },
+        { "OpenMP tasks, cutoff n - 8", fib_openmp_8,
+          "exercise 3 (lessons/12-openmp/omp_fib.c)", 1 },
+        { "OpenMP tasks, cutoff n - 12", fib_openmp_12,
+          "exercise 3 (lessons/12-openmp/omp_fib.c)", 1 },
+        { "OpenMP tasks, cutoff n - 16", fib_openmp_16,
           "exercise 3 (lessons/12-openmp/omp_fib.c)", 1 },
     } },
 };
