@@ -4,4 +4,4 @@
 set -eu
 cd /autograder/source/kit
 apt-get update -qq
-sh common/deps.sh build images grading
+sh common/deps.sh build images openmp grading
