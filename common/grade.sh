@@ -93,7 +93,8 @@ run_suite() {
 }
 
 # race_pass LESSON: builds the lesson's tests with ThreadSanitizer and runs them, except those
-# racy on purpose and those it cannot check (kit_check.h). Prints the results file, or nothing if the build failed.
+# racy on purpose and those it cannot check (kit_check.h). Prints the results file, or
+# nothing if the build failed.
 race_pass() {
     mkdir -p "$reports/races"
     race_reports="$reports/races/$1"
