@@ -20,7 +20,7 @@ own() {
 }
 
 # count FILE NAME...: the lines of code of the functions and structs NAME... of FILE, or "?"
-# when one is not there (a student's own version may name its helpers otherwise).
+# when one is not there (not written yet, or a student's own version names it otherwise).
 count() {
     file=$1
     shift
@@ -82,5 +82,5 @@ row "fib" \
 )
 echo "$table"
 case $table in
-    *" ? "*) echo "(?: a function counted here is not in that file; your own version names it otherwise)" ;;
+    *" ? "*) echo "(?: a function counted here is not in that file: not written yet, or named otherwise)" ;;
 esac
