@@ -86,7 +86,7 @@ test:
 	@sh common/selftest.sh $(LESSONS)
 else
 test:
-	@sh common/deps.sh build images mpi grading
+	@sh common/deps.sh build images openmp mpi grading
 	@sh common/edition-test.sh $(LESSONS)
 endif
 
@@ -164,7 +164,7 @@ bench-grading:
 # a save (as make watch runs it), in a student's copy; then make check IMPL=solutions.
 .PHONY: bench-feedback
 bench-feedback:
-	@sh common/deps.sh build images mpi grading
+	@sh common/deps.sh build images openmp mpi grading
 	@sh common/bench-feedback.sh $(LESSON)
 
 STRESS_RUNS ?= 100

@@ -6,6 +6,8 @@
 #   sh common/deps.sh GROUP...
 #     build     a compiler, make, pkg-config and Check: building the lessons and `make check`
 #     images    stb_image, which lesson 07 reads PNG and JPEG with (building lesson 07)
+#     openmp    clang with LLVM's OpenMP runtime and its Archer tool, and clang's ThreadSanitizer:
+#               lesson 12's build for races (GCC's own OpenMP comes with gcc)
 #     mpi       Open MPI: mpicc and mpirun, and its headers (building lesson 13)
 #     diagrams  Graphviz and its fonts, and gnuplot: `make diagrams`
 #     bench     gnuplot, and the programs `make bench` measures the kit against
@@ -30,7 +32,7 @@ need() {   # need PACKAGE TEST-COMMAND...: PACKAGE is missing if the command fai
     esac
 }
 groups="build ${*:-}"
-[ "${1:-}" = all ] && groups="build images mpi diagrams bench debug watch slides grading"
+[ "${1:-}" = all ] && groups="build images openmp mpi diagrams bench debug watch slides grading"
 for group in $groups; do
     case $group in
     build)
@@ -42,6 +44,10 @@ for group in $groups; do
         need coreutils   command -v timeout ;;
     images)
         need libstb-dev  pkg-config --exists stb ;;
+    openmp)
+        need clang-14    command -v clang-14
+        need libomp-14-dev test -e /usr/lib/llvm-14/lib/libarcher.so
+        need libclang-rt-14-dev sh -c 'ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.tsan-x86_64.a' ;;
     mpi)
         need openmpi-bin    command -v mpirun
         need libopenmpi-dev command -v mpicc ;;

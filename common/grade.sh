@@ -78,11 +78,12 @@ end_processes_left_behind() {
 }
 
 # run_suite BINARY LESSON_REPORTS: runs a lesson's test binary with its output cut at
-# output_limit, into LESSON_REPORTS.{tap,xml,results,log,status}.
+# output_limit, into LESSON_REPORTS.{tap,xml,results,log,status}, in the environment that
+# suite_environment holds (VARIABLE=VALUE words: a lesson's THREAD_SANITIZER_ENV, or none).
 run_suite() {
     # The suite's output goes through head, which keeps the first MiB and then closes the
     # pipe; its exit status comes back through a file, as a pipe loses it.
-    { timeout "$suite_timeout" "$1" "$2.tap" "$2.xml" "$2.results" 2>&1
+    { timeout "$suite_timeout" env ${suite_environment:-} "$1" "$2.tap" "$2.xml" "$2.results" 2>&1
       echo $? >"$2.status"
       # A runner stopped at the suite's limit leaves its test's process behind (Check gives
       # each test a process group of its own, out of timeout's reach), holding this pipe: it
@@ -92,7 +93,8 @@ run_suite() {
 }
 
 # race_pass LESSON: builds the lesson's tests with ThreadSanitizer and runs them, except those
-# racy on purpose. Prints the results file, or nothing if the build failed.
+# racy on purpose and those it cannot check (kit_check.h). Prints the results file, or
+# nothing if the build failed.
 race_pass() {
     mkdir -p "$reports/races"
     race_reports="$reports/races/$1"
@@ -103,7 +105,9 @@ race_pass() {
     fi
     race_binary=$(make -s --no-print-directory -C "$top/lessons/$1" IMPL="$impl" \
                   SANITIZE=thread KIT_DEPS_CHECKED=1 print-test-binary)
-    CK_EXCLUDE_TAGS="${CK_EXCLUDE_TAGS:-} racy-on-purpose" \
+    suite_environment=$(make -s --no-print-directory -C "$top/lessons/$1" IMPL="$impl" \
+                        SANITIZE=thread KIT_DEPS_CHECKED=1 print-run-environment)
+    CK_EXCLUDE_TAGS="${CK_EXCLUDE_TAGS:-} racy-on-purpose no-race-check" \
     CK_TIMEOUT_MULTIPLIER=$race_timeout_multiplier run_suite "$race_binary" "$race_reports"
     [ -f "$race_reports.results" ] && echo "$race_reports.results"
 }
@@ -184,6 +188,8 @@ grade_lesson() {
     note=""
     binary=$(make -s --no-print-directory -C "$top/lessons/$lesson" IMPL="$impl" \
              KIT_DEPS_CHECKED=1 print-test-binary)
+    suite_environment=$(make -s --no-print-directory -C "$top/lessons/$lesson" IMPL="$impl" \
+                        KIT_DEPS_CHECKED=1 print-run-environment)
     # The lesson's own make checks for what it needs (common/deps.sh build and its DEPS).
     # What the results are of: `make progress` grades again only a lesson whose inputs changed.
     sh "$top/common/fingerprint.sh" "$impl" "$lesson" >"$reports/$lesson.inputs"

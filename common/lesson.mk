@@ -21,6 +21,11 @@
 #   BAD_ARGS_NAME  the same for another program NAME of the lesson
 #   DEPS           optional: groups of common/deps.sh that building the lesson needs beyond a
 #                  compiler and Check (07-images: images, for stb_image)
+#   THREAD_SANITIZER_CC   optional: the compiler of the lesson's SANITIZE=thread build (the race
+#                  pass of grading, `make tsan`), where it is not CC: 12-openmp builds that one
+#                  with clang, whose OpenMP runtime ThreadSanitizer understands
+#   THREAD_SANITIZER_ENV  optional: VARIABLE=VALUE words that the programs and tests of that
+#                  build run with (12-openmp: the tool that tells ThreadSanitizer about OpenMP)
 #
 # Targets: all (default), run, bench, check, watch, progress, debug, test-binary, diagrams,
 # hint, tsan, asan, clean, deps.
@@ -47,6 +52,14 @@ BUILD := $(TOP)/build/$(IMPL)$(if $(SANITIZE),-$(subst $(comma),-,$(SANITIZE)))$
 DIAGRAMS := $(TOP)/slides/diagrams
 
 CC ?= cc
+# The ThreadSanitizer build of a lesson that names its own compiler for it (see the header).
+ifneq ($(THREAD_SANITIZER_CC),)
+ifneq ($(filter thread,$(subst $(comma), ,$(SANITIZE))),)
+CC := $(THREAD_SANITIZER_CC)
+endif
+endif
+# What the programs of this build run with: THREAD_SANITIZER_ENV in the ThreadSanitizer build.
+RUN_ENVIRONMENT := $(if $(filter thread,$(subst $(comma), ,$(SANITIZE))),$(THREAD_SANITIZER_ENV))
 CFLAGS ?= $(if $(DEBUG_BUILD),-O0 -g3,-O2 -g)
 WARNINGS := -Wall -Wextra
 SANITIZER_FLAGS := $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-omit-frame-pointer)
@@ -138,7 +151,7 @@ test-binary: deps $(TEST_BINARY)
 	@$(WRITE_COMPILE_COMMANDS)
 
 run: all
-	$(LAUNCHER) $(BUILD)/$(DEMO) $(RUN_ARGS)
+	$(RUN_ENVIRONMENT) $(LAUNCHER) $(BUILD)/$(DEMO) $(RUN_ARGS)
 
 bench: all
 	@sh $(TOP)/common/deps.sh bench
@@ -206,6 +219,9 @@ clean:
 # For grade.sh and debug.sh: where the test binary of this IMPL is.
 print-test-binary:
 	@echo $(TEST_BINARY)
+# For grade.sh and selftest.sh: the environment that binary runs in (THREAD_SANITIZER_ENV).
+print-run-environment:
+	@echo $(RUN_ENVIRONMENT)
 
 # For graders: the files of a submission that are graded.
 print-exercise-files:

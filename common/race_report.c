@@ -96,7 +96,9 @@ static long test_process(size_t index)
 }
 
 /* "    #0 counter_add /path/to/counter.c:12 (binary+0x1234)" becomes "counter_add (counter.c:12)".
- * Frames inside the sanitizer's own runtime are not what a student wrote: false for them. */
+ * Frames inside the sanitizer's own runtime are not what a student wrote: false for them.
+ * clang adds a column ("counter.c:12:7"), which is left out, so the reason reads the same
+ * whichever compiler built the tests. */
 static int describe_frame(const char *line, char *out, size_t size)
 {
     char function[256], location[PATH_MAX];
@@ -104,6 +106,10 @@ static int describe_frame(const char *line, char *out, size_t size)
         return 0;
     if (location[0] != '/' || strstr(location, "sanitizer") != NULL)
         return 0;
+    char *line_number = strchr(strrchr(location, '/'), ':');
+    char *column = line_number != NULL ? strchr(line_number + 1, ':') : NULL;
+    if (column != NULL)
+        *column = '\0';
     const char *slash = strrchr(location, '/');
     snprintf(out, size, "%s (%s)", function, slash + 1);
     return 1;
@@ -149,9 +155,17 @@ static int summarize_report(FILE *report, char *reason, size_t size)
             if (pid != NULL)
                 *pid = '\0';
         } else if (strncmp(line, "  Location is global '", 22) == 0) {
+            /* A stack seen by its address alone is a global named '??'; the line before has
+             * said whose stack it is. */
             char name[200];
-            if (sscanf(line + 22, "%199[^']", name) == 1 && strcmp(name, "<null>") != 0)
+            if (sscanf(line + 22, "%199[^']", name) == 1 && strcmp(name, "<null>") != 0 &&
+                strcmp(name, "??") != 0)
                 snprintf(location, sizeof location, " on global '%s'", name);
+        } else if (strncmp(line, "  Location is stack of ", 23) == 0) {
+            /* A local variable that other threads reach: an OpenMP region's shared one. */
+            char owner[200];
+            if (sscanf(line + 23, "%199[^.\n]", owner) == 1)
+                snprintf(location, sizeof location, " on the stack of %s", owner);
         } else if (strncmp(line, "  Location is heap block", 24) == 0) {
             snprintf(location, sizeof location, " on heap memory");
         } else if (line[0] == ' ' && line[1] == ' ' && line[2] != ' ' &&

@@ -200,10 +200,12 @@ wrong_version_is_caught() {
     $make -C "lessons/$lesson" IMPL=solutions IMPL_DIR="$work/src" BUILD="$work/build-races" \
         SANITIZE=thread EXTRA_CFLAGS=-w test-binary || return 1
     CK_RUN_CASE="exercise $exercise" CK_TIMEOUT_MULTIPLIER=4 \
-        CK_EXCLUDE_TAGS=racy-on-purpose \
+        CK_EXCLUDE_TAGS="racy-on-purpose no-race-check" \
+        env $($make -s -C "lessons/$lesson" SANITIZE=thread print-run-environment) \
         "$work/build-races/check-$lesson" "$work/races.tap" "$work/races.xml" "$work/races.results"
-    # A race's reason names where the racing accesses are: a function and a file:line.
-    if ! grep -q "	ThreadSanitizer: .* in [A-Za-z_0-9]* ([A-Za-z_0-9.-]*:[0-9]*)" \
+    # A race's reason names where the racing accesses are: a function and a file:line. (The
+    # function of an OpenMP region, as clang names it, has dots: .omp_outlined._debug__.)
+    if ! grep -q "	ThreadSanitizer: .* in [A-Za-z_0-9.]* ([A-Za-z_0-9.-]*:[0-9]*)" \
             "$work/races.results"; then
         echo "$name passes every test of exercise $exercise, also built with ThreadSanitizer:"
         echo "the tests miss this bug"

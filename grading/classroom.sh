@@ -41,7 +41,7 @@ mkdir -p "$kit/.github/workflows"
     echo '    steps:'
     echo '      - uses: actions/checkout@v4'
     echo '      - name: Install what the kit needs'
-    echo '        run: sh common/deps.sh build images mpi grading'
+    echo '        run: sh common/deps.sh build images openmp mpi grading'
     for lesson in $lessons; do
         echo "      - name: $lesson"
         echo "        id: $(step_id "$lesson")"

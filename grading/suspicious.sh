@@ -351,6 +351,8 @@ function check_literal(s, line) {
 
 # Preprocessor directives: includes of headers the lesson does not use, C keywords redefined,
 # pragmas (one can rename a function for the linker) and #line (it moves compiler messages).
+# An OpenMP pragma (#pragma omp ...) is a construct of its own, "openmp pragma", which a lesson
+# written with OpenMP allows without allowing every other pragma.
 function directive(code,    line, name, rest) {
     line = line_at(index(code, "#"))
     rest = code
@@ -376,7 +378,9 @@ function directive(code,    line, name, rest) {
         if (code ~ /##/)
             report(line, "token pasting")
     } else if (name == "pragma") {
-        if (rest !~ /^once[ \t]*$/)
+        if (rest ~ /^omp([ \t]|$)/)
+            report(line, "openmp pragma")
+        else if (rest !~ /^once[ \t]*$/)
             report(line, "pragma")
     } else if (name == "line" || (name == "" && rest ~ /^[0-9]/))
         report(line, "line directive")

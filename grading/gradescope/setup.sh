@@ -4,4 +4,4 @@
 set -eu
 cd /autograder/source/kit
 apt-get update -qq
-sh common/deps.sh build images mpi grading
+sh common/deps.sh build images openmp mpi grading
