@@ -6,8 +6,10 @@
 #   TESTED         the lesson sources the Check suite links against (tests/LESSON/*.c)
 #   EXERCISE_FILES the files students edit (their reference versions are in solutions/LESSON/):
 #                  grading takes exactly these from a submission, and nothing else
-#   BUILDS_ON      optional: exercise files of earlier lessons that this lesson compiles too,
-#                  as LESSON/FILE (a grader asks for them with this lesson's own)
+#   EARLIER_LESSONS  optional: earlier lessons whose files this lesson compiles too, as they
+#                  are (08-event-loop: 05-queues, for its queue). Set before including this file
+#   BUILDS_ON      optional: the exercise files among those, as LESSON/FILE (a grader asks for
+#                  them with this lesson's own)
 #   DEMO           the program `make run`, `make bench` and `make diagrams` start
 #   LAUNCHER       optional: the command that starts DEMO for them (13-mpi: mpirun -np 2 ...);
 #                  empty (the default), DEMO runs by itself
@@ -64,7 +66,8 @@ CFLAGS ?= $(if $(DEBUG_BUILD),-O0 -g3,-O2 -g)
 WARNINGS := -Wall -Wextra
 SANITIZER_FLAGS := $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-omit-frame-pointer)
 KIT_CFLAGS := -std=c11 $(WARNINGS) -pthread $(SANITIZER_FLAGS) $(EXTRA_CFLAGS)
-KIT_CPPFLAGS := -D_POSIX_C_SOURCE=200809L -I$(IMPL_DIR) -I$(LESSON_DIR) -I$(TOP)/common
+KIT_CPPFLAGS := -D_POSIX_C_SOURCE=200809L -I$(IMPL_DIR) -I$(LESSON_DIR) -I$(TOP)/common \
+	$(addprefix -I$(TOP)/lessons/,$(EARLIER_LESSONS))
 KIT_LDFLAGS := -pthread $(SANITIZER_FLAGS)
 
 COMMON_SOURCES := args.c io.c sync.c timing.c trace.c waits.c
@@ -114,6 +117,17 @@ $(BUILD)/%.o: $(TEST_DIR)/%.c | $(BUILD)
 	$(COMPILE)
 $(BUILD)/%.o: $(HIDDEN_DIR)/%.c | $(BUILD)
 	$(COMPILE)
+# Last, the files of EARLIER_LESSONS, the first of them that has it: from its reference solution
+# where there is one; in the student edition, from the student's own copy, so that a part built
+# on an earlier exercise needs that exercise done. (Their headers are found after this
+# lesson's own, by -I.)
+define EARLIER_LESSON_RULES
+$(BUILD)/%.o: $(TOP)/solutions/$(1)/%.c | $(BUILD)
+	$$(COMPILE)
+$(BUILD)/%.o: $(TOP)/lessons/$(1)/%.c | $(BUILD)
+	$$(COMPILE)
+endef
+$(foreach earlier,$(EARLIER_LESSONS),$(eval $(call EARLIER_LESSON_RULES,$(earlier))))
 
 # After a build: the lesson's compile_commands.json, of every object built so far, and
 # build/compile_commands.json, of every lesson's: clangd looks for build/compile_commands.json
